@@ -1,0 +1,61 @@
+package io.bulwark.gateway;
+
+import io.bulwark.gateway.api.EventsApi;
+import io.bulwark.gateway.auth.AdminAuth;
+import io.bulwark.gateway.auth.AdminKeys;
+import io.bulwark.gateway.store.AdminKeyStore;
+import io.bulwark.shared.bus.PingResponder;
+import io.bulwark.shared.http.ApiRouter;
+import io.bulwark.shared.lifecycle.ServiceContext;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.util.concurrent.TimeUnit;
+
+/** Wires the gateway's traffic server: admin auth, the events API, and its ping consumer. */
+public final class GatewayVerticle extends VerticleBase {
+  private final ServiceContext ctx;
+  private HttpServer server;
+  private MessageConsumer<JsonObject> ping;
+
+  public GatewayVerticle(ServiceContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Future<?> start() {
+    var config = ctx.config();
+    if (config.httpPort() == null) {
+      return Future.failedFuture(new io.bulwark.shared.config.ConfigException("HTTP_PORT", "is required for the gateway"));
+    }
+    return AdminKeys.load(config, new AdminKeyStore(ctx.database().pool())).compose(loaded -> {
+      loaded.generatedKey().ifPresent(key -> ctx.notices().add(
+          "A development admin key was generated. It is shown only this once; only its hash is kept:\n    " + key
+              + "\n  Use it as: curl -H 'Authorization: Bearer <key>' ..."));
+      EventsApi events = new EventsApi(vertx.eventBus(), config.intRange("BULWARK_AUDIT_TIMEOUT_MS", 5000, 100, 60_000));
+      AdminAuth admin = new AdminAuth(loaded.keys());
+      Router router = ApiRouter.create(vertx, ctx.registry(), ctx.drain(), config.maxBodyBytes());
+      ApiRouter.route(router, HttpMethod.POST, "/v1/events").handler(admin).handler(events::append);
+      ApiRouter.route(router, HttpMethod.GET, "/v1/events/:index").handler(admin).handler(events::get);
+      ping = PingResponder.register(vertx, "gateway", ctx.readiness());
+      return Future.all(
+          vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.bindHost())
+              .onSuccess(s -> {
+                server = s;
+                ctx.ports().http(s.actualPort());
+              }),
+          ping.completion());
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> s = server == null ? Future.succeededFuture()
+        : server.shutdown(ctx.config().shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+    return Future.all(s, ping == null ? Future.succeededFuture() : ping.unregister());
+  }
+}

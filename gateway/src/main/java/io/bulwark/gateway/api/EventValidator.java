@@ -1,0 +1,95 @@
+package io.bulwark.gateway.api;
+
+import io.bulwark.shared.bus.AuditEvent;
+import io.bulwark.shared.http.ApiException;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Checks an event submitted to {@code POST /v1/events} before anything is sent to the ledger, and reports every problem
+ * at once. Request id and source address come from the gateway, never from the body.
+ */
+public final class EventValidator {
+  static final Set<String> FIELDS = Set.of("category", "tenant", "actor", "action", "outcome", "target", "details");
+  static final Set<String> OUTCOMES = Set.of("success", "failure", "denied");
+  static final Set<String> CATEGORIES = Set.of("audit", "system");
+  static final int MAX_DETAILS_BYTES = 16 * 1024;
+  private static final Pattern ACTION = Pattern.compile("[a-z0-9][a-z0-9._:-]{0,127}");
+
+  private EventValidator() {}
+
+  public static AuditEvent validate(JsonObject body, String requestId, String sourceIp) {
+    List<String> problems = new ArrayList<>();
+    Set<String> unknown = new TreeSet<>(body.fieldNames());
+    unknown.removeAll(FIELDS);
+    if (!unknown.isEmpty()) {
+      problems.add("unknown field(s): " + String.join(", ", unknown));
+    }
+    String category = optionalString(body, "category", 16, problems);
+    if (category == null) {
+      category = "audit";
+    } else if (!CATEGORIES.contains(category)) {
+      problems.add("category must be audit or system");
+    }
+    String tenant = optionalString(body, "tenant", 128, problems);
+    String actor = requiredString(body, "actor", 256, problems);
+    String action = requiredString(body, "action", 128, problems);
+    if (action != null && !ACTION.matcher(action).matches()) {
+      problems.add("action must be lower-case letters, digits and . _ : - (e.g. user.login)");
+    }
+    String outcome = requiredString(body, "outcome", 16, problems);
+    if (outcome != null && !OUTCOMES.contains(outcome)) {
+      problems.add("outcome must be one of success, failure, denied");
+    }
+    String target = optionalString(body, "target", 512, problems);
+    JsonObject details = null;
+    Object d = body.getValue("details");
+    if (d != null) {
+      if (!(d instanceof JsonObject obj)) {
+        problems.add("details must be a JSON object");
+      } else if (obj.encode().getBytes(StandardCharsets.UTF_8).length > MAX_DETAILS_BYTES) {
+        problems.add("details must be at most " + MAX_DETAILS_BYTES + " bytes of JSON");
+      } else {
+        details = obj;
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw ApiException.badRequest(String.join("; ", problems));
+    }
+    return new AuditEvent(category, tenant, actor, action, outcome, target, requestId, sourceIp,
+        details == null ? new JsonObject() : details);
+  }
+
+  private static String requiredString(JsonObject body, String field, int max, List<String> problems) {
+    if (body.getValue(field) == null) {
+      problems.add(field + " is required");
+      return null;
+    }
+    return optionalString(body, field, max, problems);
+  }
+
+  private static String optionalString(JsonObject body, String field, int max, List<String> problems) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      problems.add(field + " must be a string");
+      return null;
+    }
+    if (s.isBlank() || s.length() > max) {
+      problems.add(field + " must be 1-" + max + " characters");
+      return null;
+    }
+    if (s.chars().anyMatch(Character::isISOControl)) {
+      problems.add(field + " must not contain control characters");
+      return null;
+    }
+    return s;
+  }
+}

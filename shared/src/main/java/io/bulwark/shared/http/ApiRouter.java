@@ -1,0 +1,59 @@
+package io.bulwark.shared.http;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds routers that share Bulwark's request handling: request id, drain, metrics, body limit, and every error
+ * (unknown route, wrong method, oversized body, malformed JSON, failures) rendered as problem+json.
+ */
+public final class ApiRouter {
+  static final String ROUTE_KEY = "bulwark.route";
+  private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
+
+  private ApiRouter() {}
+
+  public static Router create(Vertx vertx, MeterRegistry registry, Drain drain, int maxBodyBytes) {
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestIds()).handler(drain).handler(new HttpMetrics(registry));
+    router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+    router.route().failureHandler(ApiRouter::onFailure);
+    router.errorHandler(404, ctx -> Problem.send(ctx, 404, ErrorCodes.NOT_FOUND, "no route for " + ctx.request().method() + " " + ctx.normalizedPath()));
+    router.errorHandler(405, ctx -> Problem.send(ctx, 405, ErrorCodes.METHOD_NOT_ALLOWED, ctx.request().method() + " is not allowed on " + ctx.normalizedPath()));
+    router.errorHandler(413, ctx -> Problem.send(ctx, 413, ErrorCodes.BODY_TOO_LARGE, "request body exceeds " + maxBodyBytes + " bytes"));
+    router.errorHandler(500, ApiRouter::onFailure);
+    return router;
+  }
+
+  /** A route whose metrics carry {@code path} (a template such as {@code /v1/events/:index}) as their label. */
+  public static Route route(Router router, HttpMethod method, String path) {
+    return router.route(method, path).handler(ctx -> {
+      ctx.put(ROUTE_KEY, path);
+      ctx.next();
+    });
+  }
+
+  private static void onFailure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof ApiException e) {
+      Problem.send(ctx, e);
+    } else if (failure instanceof DecodeException || (failure != null && failure.getCause() instanceof DecodeException)) {
+      Problem.send(ctx, 400, ErrorCodes.MALFORMED_JSON, "request body is not valid JSON");
+    } else if (ctx.statusCode() == 413) {
+      Problem.send(ctx, 413, ErrorCodes.BODY_TOO_LARGE, "request body is too large");
+    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      Problem.send(ctx, ctx.statusCode(), "request.invalid", "the request was rejected");
+    } else {
+      LOG.error("unhandled failure on {} {}", ctx.request().method(), ctx.normalizedPath(), failure);
+      Problem.send(ctx, 500, ErrorCodes.INTERNAL, "internal error; quote the request id when reporting it");
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package io.bulwark.shared.http;
+
+/** Stable error codes of the problem model; clients and runbooks key on these, so they never change meaning. */
+public final class ErrorCodes {
+  public static final String NOT_FOUND = "route.not_found";
+  public static final String METHOD_NOT_ALLOWED = "route.method_not_allowed";
+  public static final String BODY_TOO_LARGE = "request.too_large";
+  public static final String MALFORMED_JSON = "validation.malformed_json";
+  public static final String VALIDATION_FAILED = "validation.failed";
+  public static final String UNSUPPORTED_MEDIA_TYPE = "request.unsupported_media_type";
+  public static final String AUTH_MISSING = "auth.missing_credentials";
+  public static final String AUTH_INVALID_KEY = "auth.invalid_key";
+  public static final String AUDIT_UNAVAILABLE = "audit.unavailable";
+  public static final String AUDIT_ENTRY_NOT_FOUND = "audit.entry_not_found";
+  public static final String DB_UNAVAILABLE = "db.unavailable";
+  public static final String SHUTTING_DOWN = "service.shutting_down";
+  public static final String INTERNAL = "internal.error";
+
+  private ErrorCodes() {}
+}

@@ -1,0 +1,122 @@
+package io.bulwark.shared.lifecycle;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import io.bulwark.shared.config.ServiceConfig;
+import io.bulwark.shared.db.Database;
+import io.bulwark.shared.db.Migrations;
+import io.bulwark.shared.http.Drain;
+import io.bulwark.shared.management.ManagementVerticle;
+import io.bulwark.shared.management.Readiness;
+import io.bulwark.shared.metrics.ServiceMetrics;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts and stops one service inside a Vert.x instance: migrate, pool, readiness, verticles, management port. */
+public final class ServiceRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceRunner.class);
+  private final BulwarkService service;
+  private final ServiceConfig config;
+  private final ServiceMetrics metrics;
+  private final Drain drain = new Drain();
+  private Vertx vertx;
+  private Database database;
+  private Readiness readiness;
+  private ServiceContext context;
+  private String serviceDeployment;
+  private String managementDeployment;
+  private String migrationHead;
+
+  public ServiceRunner(BulwarkService service, ServiceConfig config, ServiceMetrics metrics) {
+    this.service = service;
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  public String name() {
+    return service.name();
+  }
+
+  public ServiceContext context() {
+    return context;
+  }
+
+  public String migrationHead() {
+    return migrationHead;
+  }
+
+  public Future<ServiceRunner> start(Vertx vertx) {
+    this.vertx = vertx;
+    DeploymentOptions deployment = new DeploymentOptions().setConfig(new JsonObject().put("service", service.name()));
+    return vertx.executeBlocking(() -> Migrations.migrate(config.databaseUrl(), service.schema(), service.migrationHead()), false)
+        .compose(head -> {
+          migrationHead = head;
+          database = Database.open(vertx, config.databaseUrl(), service.schema(), service.migrationHead(),
+              config.intRange("BULWARK_DB_POOL_SIZE", 8, 1, 200));
+          readiness = new Readiness(vertx, service.name(), config.readinessTimeoutMs());
+          readiness.register("db", true, database::ping);
+          readiness.register("migrations", true, database::checkHead);
+          context = new ServiceContext(config, database, metrics.registry(), readiness, drain);
+          return vertx.deployVerticle(service.createVerticle(context), deployment);
+        })
+        .compose(id -> {
+          serviceDeployment = id;
+          ManagementVerticle mgmt = new ManagementVerticle(service.name(), config.bindHost(), config.managementPort(),
+              readiness, metrics.registry(), drain);
+          return vertx.deployVerticle(mgmt, deployment).map(mid -> {
+            managementDeployment = mid;
+            context.ports().management(mgmt.actualPort());
+            return mid;
+          });
+        })
+        .compose(x -> readiness.start(config.readinessIntervalMs()))
+        .map(x -> {
+          LOG.info("{} started", service.name(), kv("event", "startup"), kv("environment", config.env().label()),
+              kv("version", io.bulwark.shared.BuildInfo.version()), kv("migrationHead", migrationHead),
+              kv("managementPort", context.ports().management()), kv("httpPort", context.ports().http()));
+          return this;
+        });
+  }
+
+  /** First step of shutdown: readiness answers 503 and responses ask clients to close their connections. */
+  public void beginDrain() {
+    if (readiness != null) {
+      readiness.markStopping();
+    }
+    drain.begin();
+  }
+
+  /** Stops the service's verticles (servers drain in-flight requests), then management, then the pool. */
+  public Future<Void> stop() {
+    if (vertx == null) {
+      return Future.succeededFuture();
+    }
+    boolean wasUp = managementDeployment != null;
+    Future<Void> f = Future.succeededFuture();
+    if (serviceDeployment != null) {
+      f = f.compose(x -> vertx.undeploy(serviceDeployment));
+    }
+    return f.eventually(() -> managementDeployment == null ? Future.succeededFuture() : vertx.undeploy(managementDeployment))
+        .eventually(() -> {
+          if (readiness != null) {
+            readiness.stop();
+          }
+          return database == null ? Future.succeededFuture() : database.close();
+        })
+        .onComplete(ar -> {
+          metrics.close();
+          if (!wasUp) {
+            return;
+          }
+          if (ar.succeeded()) {
+            LOG.info("{} shut down cleanly", service.name(), kv("event", "shutdown"));
+          } else {
+            LOG.error("{} shut down with an error: {}", service.name(), ar.cause().getMessage(), kv("event", "shutdown"));
+          }
+        });
+  }
+}

@@ -1,0 +1,59 @@
+package io.bulwark.shared.management;
+
+import io.bulwark.shared.BuildInfo;
+import io.bulwark.shared.http.ApiRouter;
+import io.bulwark.shared.http.Drain;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.util.concurrent.TimeUnit;
+
+/** Serves {@code /health}, {@code /ready} and {@code /metrics} of one service on its own port. */
+public final class ManagementVerticle extends VerticleBase {
+  private final String service;
+  private final String host;
+  private final int port;
+  private final Readiness readiness;
+  private final PrometheusMeterRegistry registry;
+  private final Drain drain;
+  private HttpServer server;
+
+  public ManagementVerticle(String service, String host, int port, Readiness readiness, PrometheusMeterRegistry registry, Drain drain) {
+    this.service = service;
+    this.host = host;
+    this.port = port;
+    this.readiness = readiness;
+    this.registry = registry;
+    this.drain = drain;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = ApiRouter.create(vertx, registry, drain, 4096);
+    JsonObject health = new JsonObject().put("ok", true).put("service", service).put("version", BuildInfo.version());
+    ApiRouter.route(router, HttpMethod.GET, "/health").handler(ctx -> ctx.json(health));
+    ApiRouter.route(router, HttpMethod.GET, "/ready").handler(ctx -> ctx.response()
+        .setStatusCode(readiness.ready() ? 200 : 503)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
+        .end(readiness.snapshot().encode()));
+    ApiRouter.route(router, HttpMethod.GET, "/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(registry.scrape()));
+    return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> server = s);
+  }
+
+  /** The port actually bound (useful when configured as 0). */
+  public int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown(2, TimeUnit.SECONDS);
+  }
+}

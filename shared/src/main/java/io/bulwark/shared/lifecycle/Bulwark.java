@@ -11,6 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,16 +52,16 @@ public final class Bulwark {
         metrics.add(new ServiceMetrics(s.name()));
       }
       // Vert.x's own metrics (pools, event bus, HTTP) go to the first service's registry: one set per process.
-      var builder = Vertx.builder()
-          .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-          .withMetrics(new MicrometerMetricsFactory(metrics.get(0).registry()));
+      // Raw TCP client metrics are left out: every pool's client would register the same unlabelled gauges.
+      VertxOptions opts = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+          .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT));
+      var builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(metrics.get(0).registry()));
       Future<Vertx> vx;
       if (first.cluster()) {
-        VertxOptions opts = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
         opts.getEventBusOptions().setHost(first.clusterHost()).setPort(0).setClusterPublicHost(first.clusterHost());
         vx = builder.with(opts).withClusterManager(ClusterSetup.clusterManager(first)).buildClustered();
       } else {
-        vx = Future.succeededFuture(builder.build());
+        vx = Future.succeededFuture(builder.with(opts).build());
       }
       return vx.compose(vertx -> {
         List<ServiceRunner> runners = new ArrayList<>();

@@ -66,14 +66,13 @@ public final class ServiceRunner {
         .compose(id -> {
           serviceDeployment = id;
           ManagementVerticle mgmt = new ManagementVerticle(service.name(), config.bindHost(), config.managementPort(),
-              readiness, metrics.registry(), drain);
+              readiness, config.readinessIntervalMs(), metrics.registry(), drain);
           return vertx.deployVerticle(mgmt, deployment).map(mid -> {
             managementDeployment = mid;
             context.ports().management(mgmt.actualPort());
             return mid;
           });
         })
-        .compose(x -> readiness.start(config.readinessIntervalMs()))
         .map(x -> {
           LOG.info("{} started", service.name(), kv("event", "startup"), kv("environment", config.env().label()),
               kv("version", io.bulwark.shared.BuildInfo.version()), kv("migrationHead", migrationHead),
@@ -102,9 +101,6 @@ public final class ServiceRunner {
     }
     return f.eventually(() -> managementDeployment == null ? Future.succeededFuture() : vertx.undeploy(managementDeployment))
         .eventually(() -> {
-          if (readiness != null) {
-            readiness.stop();
-          }
           return database == null ? Future.succeededFuture() : database.close();
         })
         .onComplete(ar -> {

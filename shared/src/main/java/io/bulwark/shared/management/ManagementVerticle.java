@@ -18,11 +18,14 @@ public final class ManagementVerticle extends VerticleBase {
   private final String host;
   private final int port;
   private final Readiness readiness;
+  private final long readinessIntervalMs;
   private final PrometheusMeterRegistry registry;
   private final Drain drain;
   private HttpServer server;
 
-  public ManagementVerticle(String service, String host, int port, Readiness readiness, PrometheusMeterRegistry registry, Drain drain) {
+  public ManagementVerticle(String service, String host, int port, Readiness readiness, long readinessIntervalMs,
+                            PrometheusMeterRegistry registry, Drain drain) {
+    this.readinessIntervalMs = readinessIntervalMs;
     this.service = service;
     this.host = host;
     this.port = port;
@@ -44,7 +47,10 @@ public final class ManagementVerticle extends VerticleBase {
     ApiRouter.route(router, HttpMethod.GET, "/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(registry.scrape()));
-    return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> server = s);
+    // checks run on this verticle's context, so their log lines carry the service's name
+    return readiness.start(readinessIntervalMs)
+        .compose(x -> vertx.createHttpServer().requestHandler(router).listen(port, host))
+        .onSuccess(s -> server = s);
   }
 
   /** The port actually bound (useful when configured as 0). */
@@ -54,6 +60,7 @@ public final class ManagementVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    readiness.stop();
     return server == null ? Future.succeededFuture() : server.shutdown(2, TimeUnit.SECONDS);
   }
 }

@@ -4,6 +4,7 @@ import io.bulwark.gateway.api.EventsApi;
 import io.bulwark.gateway.auth.AdminAuth;
 import io.bulwark.gateway.auth.AdminKeys;
 import io.bulwark.gateway.store.AdminKeyStore;
+import io.bulwark.shared.bus.PeerCheck;
 import io.bulwark.shared.bus.PingResponder;
 import io.bulwark.shared.http.ApiRouter;
 import io.bulwark.shared.lifecycle.ServiceContext;
@@ -42,6 +43,8 @@ public final class GatewayVerticle extends VerticleBase {
       ApiRouter.route(router, HttpMethod.POST, "/v1/events").handler(admin).handler(events::append);
       ApiRouter.route(router, HttpMethod.GET, "/v1/events/:index").handler(admin).handler(events::get);
       ping = PingResponder.register(vertx, "gateway", ctx.readiness());
+      // fail closed: a gateway that cannot reach the ledger cannot record its decisions, so it is not ready
+      ctx.readiness().register("bus:audit", true, () -> PeerCheck.ping(vertx, "gateway", "audit", config.readinessTimeoutMs()));
       return Future.all(
           vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.bindHost())
               .onSuccess(s -> {

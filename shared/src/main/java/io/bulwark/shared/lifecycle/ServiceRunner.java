@@ -30,6 +30,7 @@ public final class ServiceRunner {
   private String serviceDeployment;
   private String managementDeployment;
   private String migrationHead;
+  private Future<Void> stopped;
 
   public ServiceRunner(BulwarkService service, ServiceConfig config, ServiceMetrics metrics) {
     this.service = service;
@@ -90,7 +91,10 @@ public final class ServiceRunner {
   }
 
   /** Stops the service's verticles (servers drain in-flight requests), then management, then the pool. */
-  public Future<Void> stop() {
+  public synchronized Future<Void> stop() {
+    if (stopped != null) {
+      return stopped;
+    }
     if (vertx == null) {
       return Future.succeededFuture();
     }
@@ -99,10 +103,8 @@ public final class ServiceRunner {
     if (serviceDeployment != null) {
       f = f.compose(x -> vertx.undeploy(serviceDeployment));
     }
-    return f.eventually(() -> managementDeployment == null ? Future.succeededFuture() : vertx.undeploy(managementDeployment))
-        .eventually(() -> {
-          return database == null ? Future.succeededFuture() : database.close();
-        })
+    stopped = f.eventually(() -> managementDeployment == null ? Future.succeededFuture() : vertx.undeploy(managementDeployment))
+        .eventually(() -> database == null ? Future.succeededFuture() : database.close())
         .onComplete(ar -> {
           metrics.close();
           if (!wasUp) {
@@ -114,5 +116,6 @@ public final class ServiceRunner {
             LOG.error("{} shut down with an error: {}", service.name(), ar.cause().getMessage(), kv("event", "shutdown"));
           }
         });
+    return stopped;
   }
 }

@@ -76,7 +76,9 @@ public final class TestPostgres implements AutoCloseable {
       return server;
     }
     String explicit = System.getenv("TEST_DATABASE_URL");
-    if (explicit != null && !explicit.isBlank()) {
+    if ("embedded".equals(mode())) {
+      server = startEmbedded();
+    } else if (explicit != null && !explicit.isBlank()) {
       server = DatabaseUrl.parse("TEST_DATABASE_URL", explicit);
     } else if (reachable("127.0.0.1", 5432) && canLogin(DatabaseUrl.parse("local", "postgres://postgres@127.0.0.1:5432/postgres"))) {
       server = DatabaseUrl.parse("local", "postgres://postgres@127.0.0.1:5432/postgres");
@@ -86,6 +88,15 @@ public final class TestPostgres implements AutoCloseable {
       server = startEmbedded();
     }
     return server;
+  }
+
+  /**
+   * {@code BULWARK_TEST_SERVICES=embedded} (environment or system property) skips the local servers and Docker, to
+   * check that the tests pass on a machine with only a JDK.
+   */
+  static String mode() {
+    String m = System.getProperty("bulwark.test.services", System.getenv("BULWARK_TEST_SERVICES"));
+    return m == null ? "auto" : m;
   }
 
   /** An embedded PostgreSQL of this JVM's own, for tests that must stop and start their server. */

@@ -29,6 +29,7 @@ public final class Database {
         .setHost(url.host()).setPort(url.port()).setDatabase(url.database()).setUser(url.user())
         .setCachePreparedStatements(true)
         .addProperty("application_name", "bulwark-" + schema);
+    connect.setMetricsName("bulwark-" + schema);
     if (url.password() != null) {
       connect.setPassword(url.password());
     }

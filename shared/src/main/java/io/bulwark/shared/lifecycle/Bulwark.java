@@ -11,6 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.ArrayList;
@@ -52,9 +53,10 @@ public final class Bulwark {
         metrics.add(new ServiceMetrics(s.name()));
       }
       // Vert.x's own metrics (pools, event bus, HTTP) go to the first service's registry: one set per process.
-      // Raw TCP client metrics are left out: every pool's client would register the same unlabelled gauges.
+      // Raw TCP client metrics are left out (every pool's client would register the same unlabelled gauges); SQL
+      // client metrics carry the pool's name as namespace, one value per service schema.
       VertxOptions opts = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-          .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT));
+          .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT).addLabels(Label.NAMESPACE));
       var builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(metrics.get(0).registry()));
       Future<Vertx> vx;
       if (first.cluster()) {

@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /** Starts and stops one service inside a Vert.x instance: migrate, pool, readiness, verticles, management port. */
 public final class ServiceRunner {
@@ -75,9 +76,11 @@ public final class ServiceRunner {
           });
         })
         .map(x -> {
+          MDC.put("service", service.name());
           LOG.info("{} started", service.name(), kv("event", "startup"), kv("environment", config.env().label()),
               kv("version", io.bulwark.shared.BuildInfo.version()), kv("migrationHead", migrationHead),
               kv("managementPort", context.ports().management()), kv("httpPort", context.ports().http()));
+          MDC.remove("service");
           return this;
         });
   }
@@ -110,11 +113,13 @@ public final class ServiceRunner {
           if (!wasUp) {
             return;
           }
+          MDC.put("service", service.name());
           if (ar.succeeded()) {
             LOG.info("{} shut down cleanly", service.name(), kv("event", "shutdown"));
           } else {
             LOG.error("{} shut down with an error: {}", service.name(), ar.cause().getMessage(), kv("event", "shutdown"));
           }
+          MDC.remove("service");
         });
     return stopped;
   }

@@ -12,7 +12,8 @@ import net.logstash.logback.composite.AbstractJsonProvider;
 public final class ContextFieldsJsonProvider extends AbstractJsonProvider<ILoggingEvent> {
   @Override
   public void writeTo(JsonGenerator generator, ILoggingEvent event) throws IOException {
-    generator.writeStringField("service", LogContext.service());
+    String service = event.getMDCPropertyMap().get("service");
+    generator.writeStringField("service", service != null ? service : LogContext.service());
     String requestId = LogContext.requestId();
     if (requestId != null) {
       generator.writeStringField("requestId", requestId);

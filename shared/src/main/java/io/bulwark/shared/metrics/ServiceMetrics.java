@@ -1,6 +1,8 @@
 package io.bulwark.shared.metrics;
 
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -17,7 +19,18 @@ public final class ServiceMetrics implements AutoCloseable {
 
   public ServiceMetrics(String service) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().commonTags("service", service);
+    registry.config().commonTags("service", service)
+        // keep the exposition clean under `promtool check metrics`: no abbreviated units, no `_count` on a gauge
+        .meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")))
+        // Vert.x registers this gauge once per SQL connection under the same id, so only the first connection would be
+        // counted: a wrong number is worse than none (the processing-time timer stays)
+        .meterFilter(MeterFilter.deny(id -> id.getName().equals("vertx.sql.processing.pending")))
+        .meterFilter(new MeterFilter() {
+          @Override
+          public Meter.Id map(Meter.Id id) {
+            return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.available") : id;
+          }
+        });
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     gc = new JvmGcMetrics();

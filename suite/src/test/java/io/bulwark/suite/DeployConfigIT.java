@@ -11,18 +11,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The files under deploy/ stay valid: Prometheus configs pass promtool, the compose file passes docker-compose. */
+/**
+ * The files under deploy/ stay valid: {@code deploy/check-configs.sh} (promtool for both Prometheus configs,
+ * docker-compose for the compose file, which must refuse to render without its secrets) passes, the Prometheus configs
+ * scrape all four management ports, and the compose file mounts jars the build really produces.
+ */
 class DeployConfigIT {
   private static final Path DEPLOY = Path.of("../deploy").toAbsolutePath().normalize();
 
   @Test
-  void prometheusConfigsAreValidAndScrapeAllFourServices() throws Exception {
-    Path promtool = ExternalTool.require("promtool", "prometheus");
+  void checkConfigsScriptPasses() {
+    ExternalTool.require("promtool", "prometheus");
+    ExternalTool.require("docker-compose", "docker-compose");
+    ExternalTool.Result r = ExternalTool.run(120, "bash", DEPLOY.resolve("check-configs.sh").toString());
+    assertEquals(0, r.exitCode(), r.output());
+    assertEquals(4, r.output().lines().filter(l -> l.startsWith("check-configs: ok:")).count(), r.output());
+  }
+
+  @Test
+  void prometheusConfigsScrapeAllFourServices() throws Exception {
     for (String file : List.of("prometheus.yml", "prometheus-local.yml")) {
-      Path config = DEPLOY.resolve("prometheus").resolve(file);
-      ExternalTool.Result r = ExternalTool.run(60, promtool.toString(), "check", "config", config.toString());
-      assertEquals(0, r.exitCode(), file + ":\n" + r.output());
-      String text = Files.readString(config);
+      String text = Files.readString(DEPLOY.resolve("prometheus").resolve(file));
       for (String port : List.of("9080", "9081", "9082", "9083")) {
         assertTrue(text.contains(":" + port + "'"), file + " does not scrape port " + port);
       }
@@ -30,18 +39,8 @@ class DeployConfigIT {
   }
 
   @Test
-  void composeFileIsValidAndMountsJarsTheBuildProduces() throws Exception {
-    Path compose = ExternalTool.require("docker-compose", "docker-compose");
+  void composeMountsJarsTheBuildProduces() throws Exception {
     Path file = DEPLOY.resolve("compose/docker-compose.yml");
-    ExternalTool.Result ok = ExternalTool.run(60, "env", "POSTGRES_PASSWORD=placeholder", "BULWARK_ADMIN_KEYS=placeholder",
-        compose.toString(), "-f", file.toString(), "config", "-q");
-    assertEquals(0, ok.exitCode(), ok.output());
-
-    ExternalTool.Result missing = ExternalTool.run(60, "env", "-u", "POSTGRES_PASSWORD", "-u", "BULWARK_ADMIN_KEYS",
-        compose.toString(), "-f", file.toString(), "config", "-q");
-    assertTrue(missing.exitCode() != 0 && missing.output().contains("POSTGRES_PASSWORD"),
-        "compose must refuse to run without its secrets:\n" + missing.output());
-
     Matcher m = Pattern.compile("- (\\.\\./\\.\\./[^:]+\\.jar):/app/app.jar").matcher(Files.readString(file));
     int jars = 0;
     while (m.find()) {

@@ -22,9 +22,6 @@ public final class ServiceMetrics implements AutoCloseable {
     registry.config().commonTags("service", service)
         // keep the exposition clean under `promtool check metrics`: no abbreviated units, no `_count` on a gauge
         .meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")))
-        // Vert.x registers this gauge once per SQL connection under the same id, so only the first connection would be
-        // counted: a wrong number is worse than none (the processing-time timer stays)
-        .meterFilter(MeterFilter.deny(id -> id.getName().equals("vertx.sql.processing.pending")))
         .meterFilter(new MeterFilter() {
           @Override
           public Meter.Id map(Meter.Id id) {

@@ -189,6 +189,12 @@ class EventSliceIT {
       assertEquals("gateway", line.getString("service"));
       assertEquals("INFO", line.getString("level"));
       assertTrue(line.getString("message").startsWith("event appended"));
+      JsonObject access = logs.lines().stream().filter(l -> "http.request".equals(l.getString("event")))
+          .filter(l -> "client.req:42-A".equals(l.getString("requestId"))).findFirst()
+          .orElseThrow(() -> new AssertionError("no access log line:\n" + logs.raw()));
+      assertEquals(201, access.getInteger("status"));
+      assertEquals("/v1/events", access.getString("route"));
+      assertEquals("POST", access.getString("method"));
       assertTrue(!logs.raw().contains(SuiteHarness.ADMIN_KEY), "a log line contains the admin key");
     }
     for (String bad : List.of("has space", "x".repeat(129), "semi;colon", "ünïcode")) {

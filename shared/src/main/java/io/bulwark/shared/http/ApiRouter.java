@@ -21,9 +21,21 @@ public final class ApiRouter {
 
   private ApiRouter() {}
 
+  /** A router for traffic: every request is also written to the access log. */
   public static Router create(Vertx vertx, MeterRegistry registry, Drain drain, int maxBodyBytes) {
+    return create(vertx, registry, drain, maxBodyBytes, false);
+  }
+
+  /**
+   * {@code quiet} leaves out the access log: probes and scrapes hit management ports every few seconds and would drown
+   * the lines that matter.
+   */
+  public static Router create(Vertx vertx, MeterRegistry registry, Drain drain, int maxBodyBytes, boolean quiet) {
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds()).handler(drain).handler(new HttpMetrics(registry));
+    if (!quiet) {
+      router.route().handler(new AccessLog());
+    }
     router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
     router.route().failureHandler(ApiRouter::onFailure);
     router.errorHandler(404, ctx -> Problem.send(ctx, 404, ErrorCodes.NOT_FOUND, "no route for " + ctx.request().method() + " " + ctx.normalizedPath()));

@@ -36,7 +36,7 @@ public final class ManagementVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = ApiRouter.create(vertx, registry, drain, 4096);
+    Router router = ApiRouter.create(vertx, registry, drain, 4096, true);
     JsonObject health = new JsonObject().put("ok", true).put("service", service).put("version", BuildInfo.version());
     ApiRouter.route(router, HttpMethod.GET, "/health").handler(ctx -> ctx.json(health));
     ApiRouter.route(router, HttpMethod.GET, "/ready").handler(ctx -> ctx.response()

@@ -5,17 +5,21 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import org.erdtman.jcs.JsonCanonicalizer;
 
 /** Builds the bytes a ledger entry consists of: the RFC 8785 canonical JSON of the event with its index and time. */
 public final class CanonicalEntry {
+  /** Always three fraction digits, so every entry's time has the same width. */
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
   private CanonicalEntry() {}
 
   public static byte[] of(long index, Instant time, AuditEvent e) {
     JsonObject json = new JsonObject()
         .put("index", index)
-        .put("time", time.truncatedTo(ChronoUnit.MILLIS).toString())
+        .put("time", TIME.format(time))
         .put("category", e.category())
         .put("tenant", e.tenant())
         .put("actor", e.actor())

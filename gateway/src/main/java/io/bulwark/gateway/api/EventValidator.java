@@ -19,6 +19,7 @@ public final class EventValidator {
   static final Set<String> OUTCOMES = Set.of("success", "failure", "denied");
   static final Set<String> CATEGORIES = Set.of("audit", "system");
   static final int MAX_DETAILS_BYTES = 16 * 1024;
+  private static final long MAX_SAFE_INTEGER = 1L << 53;
   private static final Pattern ACTION = Pattern.compile("[a-z0-9][a-z0-9._:-]{0,127}");
 
   private EventValidator() {}
@@ -54,6 +55,9 @@ public final class EventValidator {
         problems.add("details must be a JSON object");
       } else if (obj.encode().getBytes(StandardCharsets.UTF_8).length > MAX_DETAILS_BYTES) {
         problems.add("details must be at most " + MAX_DETAILS_BYTES + " bytes of JSON");
+      } else if (!exactNumbers(obj)) {
+        problems.add("details may only hold whole numbers up to 2^53 in magnitude (the ledger's canonical JSON stores"
+            + " numbers as IEEE-754 doubles); send larger or precise values as strings");
       } else {
         details = obj;
       }
@@ -63,6 +67,26 @@ public final class EventValidator {
     }
     return new AuditEvent(category, tenant, actor, action, outcome, target, requestId, sourceIp,
         details == null ? new JsonObject() : details);
+  }
+
+  /** Every number survives RFC 8785 canonicalisation unchanged (it stores numbers as doubles). */
+  static boolean exactNumbers(Object value) {
+    if (value instanceof JsonObject o) {
+      return o.stream().allMatch(e -> exactNumbers(e.getValue()));
+    }
+    if (value instanceof io.vertx.core.json.JsonArray a) {
+      return a.stream().allMatch(EventValidator::exactNumbers);
+    }
+    if (value instanceof java.math.BigInteger || value instanceof java.math.BigDecimal) {
+      return false;
+    }
+    if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+      return Math.abs(((Number) value).longValue()) <= MAX_SAFE_INTEGER;
+    }
+    if (value instanceof Double d) {
+      return Double.isFinite(d);
+    }
+    return true;
   }
 
   private static String requiredString(JsonObject body, String field, int max, List<String> problems) {

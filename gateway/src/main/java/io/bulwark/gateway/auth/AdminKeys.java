@@ -42,7 +42,7 @@ public final class AdminKeys {
           continue;
         }
         if (key.length() < 24) {
-          throw new ConfigException("BULWARK_ADMIN_KEYS", "entries must be at least 24 characters long");
+          return Future.failedFuture(new ConfigException("BULWARK_ADMIN_KEYS", "entries must be at least 24 characters long"));
         }
         configured.add(hash(key));
       }

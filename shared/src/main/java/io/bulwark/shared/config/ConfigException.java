@@ -5,6 +5,6 @@ public final class ConfigException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   public ConfigException(String key, String problem) {
-    super("invalid configuration: " + key + " " + problem);
+    super(("invalid configuration: " + key + " " + problem).replaceAll("\\s*[\\r\\n]+\\s*", " ").strip());
   }
 }

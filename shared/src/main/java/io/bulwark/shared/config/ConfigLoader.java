@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Loads a service's configuration with vertx-config: defaults in the jar ({@code conf/<service>.json}) &lt; the file
- * named by {@code BULWARK_CONFIG} (top-level keys, then the section named after the service) &lt; the environment.
+ * Loads a service's configuration: vertx-config reads the defaults in the jar ({@code conf/<service>.json}) and the
+ * file named by {@code BULWARK_CONFIG} (top-level keys, then the section named after the service); the environment is
+ * laid over both.
  *
  * <p>{@code <SERVICE>_HTTP_PORT}, {@code <SERVICE>_MANAGEMENT_PORT} and {@code <SERVICE>_DATABASE_URL} target one service;
  * the plain port names apply only when a service runs on its own (in the suite four services would fight over them).
@@ -31,8 +32,14 @@ public final class ConfigLoader {
   public enum Mode { STANDALONE, SUITE }
 
   public static Future<ServiceConfig> load(Vertx vertx, String service, Map<String, String> env, Mode mode) {
+    JsonObject defaults;
+    try {
+      defaults = defaults(service);
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
     ConfigRetrieverOptions options = new ConfigRetrieverOptions().setScanPeriod(-1)
-        .addStore(new ConfigStoreOptions().setType("json").setConfig(defaults(service)));
+        .addStore(new ConfigStoreOptions().setType("json").setConfig(defaults));
     String file = env.get("BULWARK_CONFIG");
     if (file != null && !file.isBlank()) {
       if (!Files.isReadable(Path.of(file))) {
@@ -41,11 +48,11 @@ public final class ConfigLoader {
       options.addStore(new ConfigStoreOptions().setType("file").setFormat("json")
           .setConfig(new JsonObject().put("path", file)));
     }
-    options.addStore(new ConfigStoreOptions().setType("json").setConfig(fromEnv(service, env, mode)));
     ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
+    // the environment is laid over the file only after the file's service section was applied: it must win over both
     return retriever.getConfig()
         .recover(err -> Future.failedFuture(new ConfigException("BULWARK_CONFIG", "could not be read: " + rootMessage(err))))
-        .map(json -> ServiceConfig.of(service, flatten(service, json)))
+        .map(json -> ServiceConfig.of(service, flatten(service, json).mergeIn(fromEnv(service, env, mode))))
         .eventually(retriever::close);
   }
 
@@ -95,6 +102,8 @@ public final class ConfigLoader {
     while (c.getCause() != null) {
       c = c.getCause();
     }
-    return c.getMessage();
+    String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage().strip();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl).strip();
   }
 }

@@ -42,13 +42,19 @@ public record DatabaseUrl(String host, int port, String database, String user, S
     return new DatabaseUrl(uri.getHost(), port, decode(db), user, password, uri.getRawQuery());
   }
 
+  /** Percent-decoding as in URLs (RFC 3986): unlike form decoding, a literal '+' stays a '+'. */
   private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  /** Percent-encoding for one URL component. */
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   /** JDBC URL for Flyway (credentials are passed separately). */
   public String jdbcUrl() {
-    return "jdbc:postgresql://" + host + ":" + port + "/" + database + (query == null ? "" : "?" + query);
+    return "jdbc:postgresql://" + host + ":" + port + "/" + encode(database) + (query == null ? "" : "?" + query);
   }
 
   /** Same server, another database: tests and restore drills use it. */
@@ -58,8 +64,8 @@ public record DatabaseUrl(String host, int port, String database, String user, S
 
   /** The URL form, password included, for handing to a child process or client; never log it. */
   public String toUrl() {
-    String cred = user + (password == null ? "" : ":" + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8));
-    return "postgres://" + cred + "@" + host + ":" + port + "/" + database + (query == null ? "" : "?" + query);
+    String cred = encode(user) + (password == null ? "" : ":" + encode(password));
+    return "postgres://" + cred + "@" + host + ":" + port + "/" + encode(database) + (query == null ? "" : "?" + query);
   }
 
   @Override

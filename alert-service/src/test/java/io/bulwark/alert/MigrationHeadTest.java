@@ -1,0 +1,17 @@
+package io.bulwark.alert;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.bulwark.shared.test.MigrationScripts;
+import org.junit.jupiter.api.Test;
+
+/** Adding a migration without raising the compiled head (or the reverse) fails here, not at start-up. */
+class MigrationHeadTest {
+
+  @Test
+  void compiledHeadIsTheHighestShippedMigration() {
+    AlertService service = new AlertService();
+    assertEquals(MigrationScripts.highestVersion(service.schema()), AlertService.MIGRATION_HEAD);
+    assertEquals(AlertService.MIGRATION_HEAD, service.migrationHead());
+  }
+}

@@ -1,0 +1,17 @@
+package io.bulwark.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.bulwark.shared.test.MigrationScripts;
+import org.junit.jupiter.api.Test;
+
+/** Adding a migration without raising the compiled head (or the reverse) fails here, not at start-up. */
+class MigrationHeadTest {
+
+  @Test
+  void compiledHeadIsTheHighestShippedMigration() {
+    AuditService service = new AuditService();
+    assertEquals(MigrationScripts.highestVersion(service.schema()), AuditService.MIGRATION_HEAD);
+    assertEquals(AuditService.MIGRATION_HEAD, service.migrationHead());
+  }
+}

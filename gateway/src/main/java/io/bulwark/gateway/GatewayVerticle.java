@@ -7,6 +7,7 @@ import io.bulwark.gateway.store.AdminKeyStore;
 import io.bulwark.shared.bus.PeerCheck;
 import io.bulwark.shared.bus.PingResponder;
 import io.bulwark.shared.http.ApiRouter;
+import io.bulwark.shared.http.ShutdownGate;
 import io.bulwark.shared.lifecycle.ServiceContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,11 +16,13 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import java.util.concurrent.TimeUnit;
 
 /** Wires the gateway's traffic server: admin auth, the events API, and its ping consumer. */
 public final class GatewayVerticle extends VerticleBase {
+  /** Long enough for every busy client to come back with its next request before the listener closes. */
+  private static final int SHUTDOWN_HOLD_MS = 200;
   private final ServiceContext ctx;
+  private ShutdownGate gate;
   private HttpServer server;
   private MessageConsumer<JsonObject> ping;
 
@@ -40,13 +43,15 @@ public final class GatewayVerticle extends VerticleBase {
       EventsApi events = new EventsApi(vertx.eventBus(), config.intRange("BULWARK_AUDIT_TIMEOUT_MS", 5000, 100, 60_000));
       AdminAuth admin = new AdminAuth(loaded.keys());
       Router router = ApiRouter.create(vertx, ctx.registry(), ctx.drain(), config.maxBodyBytes());
+      gate = new ShutdownGate(vertx);
+      router.route().handler(gate);
       ApiRouter.route(router, HttpMethod.POST, "/v1/events").handler(admin).handler(events::append);
       ApiRouter.route(router, HttpMethod.GET, "/v1/events/:index").handler(admin).handler(events::get);
       ping = PingResponder.register(vertx, "gateway", ctx.readiness());
       // fail closed: a gateway that cannot reach the ledger cannot record its decisions, so it is not ready
       ctx.readiness().register("bus:audit", true, () -> PeerCheck.ping(vertx, "gateway", "audit", config.readinessTimeoutMs()));
       return Future.all(
-          vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.bindHost())
+          vertx.createHttpServer().connectionHandler(gate::track).requestHandler(router).listen(config.httpPort(), config.bindHost())
               .onSuccess(s -> {
                 server = s;
                 ctx.ports().http(s.actualPort());
@@ -57,8 +62,10 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    // no hold when the operator configured no drain: that asks for an immediate stop
+    long holdMs = Math.min(SHUTDOWN_HOLD_MS, ctx.config().shutdownDrainMs());
     Future<Void> s = server == null ? Future.succeededFuture()
-        : server.shutdown(ctx.config().shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+        : gate.shutdown(server, holdMs, ctx.config().shutdownTimeoutMs());
     return Future.all(s, ping == null ? Future.succeededFuture() : ping.unregister());
   }
 }

@@ -120,7 +120,8 @@ public final class Readiness {
         }
         entries.put(c.getId(), entry);
         Boolean before = lastUp.put(c.getId(), up);
-        if (before != null && before != up) {
+        // while stopping, peers going away is expected: not worth a warning
+        if (before != null && before != up && !stopping) {
           if (up) {
             LOG.info("readiness check {} recovered", c.getId());
           } else {

@@ -22,6 +22,7 @@ public final class ServiceConfig {
   private final List<String> clusterMembers;
   private final String clusterHost;
   private final int clusterPort;
+  private final java.net.URI redisUrl;
 
   private ServiceConfig(String service, JsonObject raw) {
     this.service = service;
@@ -35,6 +36,7 @@ public final class ServiceConfig {
     this.clusterHost = string("BULWARK_CLUSTER_HOST", "127.0.0.1");
     this.clusterPort = port("BULWARK_CLUSTER_PORT", 5701);
     this.clusterMembers = members();
+    this.redisUrl = redis();
     intRange("BULWARK_READINESS_INTERVAL_MS", 1000, 100, 60_000);
     intRange("BULWARK_READINESS_TIMEOUT_MS", 1500, 50, 60_000);
     intRange("BULWARK_SHUTDOWN_DRAIN_MS", 1000, 0, 60_000);
@@ -60,6 +62,8 @@ public final class ServiceConfig {
   public List<String> clusterMembers() { return clusterMembers; }
   public String clusterHost() { return clusterHost; }
   public int clusterPort() { return clusterPort; }
+  /** {@code redis://[user:password@]host:port[/db]} or {@code rediss://...}; null when not configured. */
+  public java.net.URI redisUrl() { return redisUrl; }
   public int readinessIntervalMs() { return intRange("BULWARK_READINESS_INTERVAL_MS", 1000, 100, 60_000); }
   public int readinessTimeoutMs() { return intRange("BULWARK_READINESS_TIMEOUT_MS", 1500, 50, 60_000); }
   public int shutdownDrainMs() { return intRange("BULWARK_SHUTDOWN_DRAIN_MS", 1000, 0, 60_000); }
@@ -118,6 +122,26 @@ public final class ServiceConfig {
       throw new ConfigException(key, "is required (a port number 0-65535)");
     }
     return intRange(key, fallback == null ? 0 : fallback, 0, 65_535);
+  }
+
+  private java.net.URI redis() {
+    String raw = string("REDIS_URL", null);
+    if (raw == null) {
+      return null;
+    }
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(raw);
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException("REDIS_URL", "is not a URL (expected redis://host:port)");
+    }
+    if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+      throw new ConfigException("REDIS_URL", "must start with redis:// or rediss:// (got scheme '" + uri.getScheme() + "')");
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      throw new ConfigException("REDIS_URL", "has no host (expected redis://host:port)");
+    }
+    return uri;
   }
 
   private List<String> members() {

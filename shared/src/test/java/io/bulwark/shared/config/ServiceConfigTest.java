@@ -91,6 +91,18 @@ class ServiceConfigTest {
   }
 
   @Test
+  void redisUrlIsOptionalButMustBeARedisUrl() {
+    assertNull(of(minimal()).redisUrl());
+    assertEquals(6380, with("REDIS_URL", "redis://cache.internal:6380/2").redisUrl().getPort());
+    assertEquals("rediss", with("REDIS_URL", "rediss://:pw@cache:6380").redisUrl().getScheme());
+    for (String bad : new String[] {"http://cache:6379", "cache:6379", "redis://", "redis:// bad"}) {
+      ConfigException e = assertThrows(ConfigException.class, () -> with("REDIS_URL", bad), bad);
+      assertOneLineNaming("REDIS_URL", e);
+      assertFalse(e.getMessage().contains("pw"), e.getMessage());
+    }
+  }
+
+  @Test
   void anUnknownEnvironmentIsRefused() {
     ConfigException e = assertThrows(ConfigException.class, () -> with("BULWARK_ENV", "staging"));
     assertOneLineNaming("BULWARK_ENV", e);

@@ -189,9 +189,13 @@ class EventSliceIT {
       assertEquals("gateway", line.getString("service"));
       assertEquals("INFO", line.getString("level"));
       assertTrue(line.getString("message").startsWith("event appended"));
-      JsonObject access = logs.lines().stream().filter(l -> "http.request".equals(l.getString("event")))
-          .filter(l -> "client.req:42-A".equals(l.getString("requestId"))).findFirst()
-          .orElseThrow(() -> new AssertionError("no access log line:\n" + logs.raw()));
+      // the access line is written once the response has gone out, which can be just after the client read it
+      JsonObject access = null;
+      for (long end = System.nanoTime() + 2_000_000_000L; access == null && System.nanoTime() < end; Http.sleep(20)) {
+        access = logs.lines().stream().filter(l -> "http.request".equals(l.getString("event")))
+            .filter(l -> "client.req:42-A".equals(l.getString("requestId"))).findFirst().orElse(null);
+      }
+      assertTrue(access != null, "no access log line:\n" + logs.raw());
       assertEquals(201, access.getInteger("status"));
       assertEquals("/v1/events", access.getString("route"));
       assertEquals("POST", access.getString("method"));

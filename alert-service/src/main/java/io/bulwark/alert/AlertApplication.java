@@ -11,6 +11,6 @@ public final class AlertApplication {
 
   public static void main(String[] args) {
     System.setProperty("bulwark.service", "alert");
-    Bulwark.runProcess(List.of(new AlertService()), ConfigLoader.Mode.STANDALONE, System.getenv(), FirstRun::printNotices);
+    Bulwark.runProcess(List.of(AlertService.DEFINITION), ConfigLoader.Mode.STANDALONE, System.getenv(), FirstRun::printNotices);
   }
 }

@@ -1,31 +1,14 @@
 package io.bulwark.alert;
 
 import io.bulwark.shared.lifecycle.BulwarkService;
-import io.bulwark.shared.lifecycle.ServiceContext;
-import io.vertx.core.VerticleBase;
 
 /** The alert service: rule evaluation, alert lifecycle and notifications (its work lands with its own issue). */
-public final class AlertService implements BulwarkService {
+public final class AlertService {
   /** Highest migration in {@code db/migration/alert}. */
   public static final int MIGRATION_HEAD = 1;
 
-  @Override
-  public String name() {
-    return "alert";
-  }
+  /** How the runtime runs this service. */
+  public static final BulwarkService DEFINITION = new BulwarkService("alert", "alert", MIGRATION_HEAD, AlertVerticle::new);
 
-  @Override
-  public String schema() {
-    return "alert";
-  }
-
-  @Override
-  public int migrationHead() {
-    return MIGRATION_HEAD;
-  }
-
-  @Override
-  public VerticleBase createVerticle(ServiceContext context) {
-    return new AlertVerticle(context);
-  }
+  private AlertService() {}
 }

@@ -2,6 +2,7 @@ package io.bulwark.alert;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.bulwark.shared.lifecycle.BulwarkService;
 import io.bulwark.shared.test.MigrationScripts;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +11,7 @@ class MigrationHeadTest {
 
   @Test
   void compiledHeadIsTheHighestShippedMigration() {
-    AlertService service = new AlertService();
+    BulwarkService service = AlertService.DEFINITION;
     assertEquals(MigrationScripts.highestVersion(service.schema()), AlertService.MIGRATION_HEAD);
     assertEquals(AlertService.MIGRATION_HEAD, service.migrationHead());
   }

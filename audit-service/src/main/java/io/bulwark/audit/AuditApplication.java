@@ -11,6 +11,6 @@ public final class AuditApplication {
 
   public static void main(String[] args) {
     System.setProperty("bulwark.service", "audit");
-    Bulwark.runProcess(List.of(new AuditService()), ConfigLoader.Mode.STANDALONE, System.getenv(), FirstRun::printNotices);
+    Bulwark.runProcess(List.of(AuditService.DEFINITION), ConfigLoader.Mode.STANDALONE, System.getenv(), FirstRun::printNotices);
   }
 }

@@ -1,31 +1,14 @@
 package io.bulwark.audit;
 
 import io.bulwark.shared.lifecycle.BulwarkService;
-import io.bulwark.shared.lifecycle.ServiceContext;
-import io.vertx.core.VerticleBase;
 
 /** The audit ledger service. */
-public final class AuditService implements BulwarkService {
+public final class AuditService {
   /** Highest migration in {@code db/migration/audit}. */
   public static final int MIGRATION_HEAD = 1;
 
-  @Override
-  public String name() {
-    return "audit";
-  }
+  /** How the runtime runs this service. */
+  public static final BulwarkService DEFINITION = new BulwarkService("audit", "audit", MIGRATION_HEAD, AuditVerticle::new);
 
-  @Override
-  public String schema() {
-    return "audit";
-  }
-
-  @Override
-  public int migrationHead() {
-    return MIGRATION_HEAD;
-  }
-
-  @Override
-  public VerticleBase createVerticle(ServiceContext context) {
-    return new AuditVerticle(context);
-  }
+  private AuditService() {}
 }

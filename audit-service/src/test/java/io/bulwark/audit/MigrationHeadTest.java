@@ -2,6 +2,7 @@ package io.bulwark.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.bulwark.shared.lifecycle.BulwarkService;
 import io.bulwark.shared.test.MigrationScripts;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +11,7 @@ class MigrationHeadTest {
 
   @Test
   void compiledHeadIsTheHighestShippedMigration() {
-    AuditService service = new AuditService();
+    BulwarkService service = AuditService.DEFINITION;
     assertEquals(MigrationScripts.highestVersion(service.schema()), AuditService.MIGRATION_HEAD);
     assertEquals(AuditService.MIGRATION_HEAD, service.migrationHead());
   }

@@ -11,6 +11,6 @@ public final class BackupApplication {
 
   public static void main(String[] args) {
     System.setProperty("bulwark.service", "backup");
-    Bulwark.runProcess(List.of(new BackupService()), ConfigLoader.Mode.STANDALONE, System.getenv(), FirstRun::printNotices);
+    Bulwark.runProcess(List.of(BackupService.DEFINITION), ConfigLoader.Mode.STANDALONE, System.getenv(), FirstRun::printNotices);
   }
 }

@@ -2,6 +2,7 @@ package io.bulwark.backup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.bulwark.shared.lifecycle.BulwarkService;
 import io.bulwark.shared.test.MigrationScripts;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +11,7 @@ class MigrationHeadTest {
 
   @Test
   void compiledHeadIsTheHighestShippedMigration() {
-    BackupService service = new BackupService();
+    BulwarkService service = BackupService.DEFINITION;
     assertEquals(MigrationScripts.highestVersion(service.schema()), BackupService.MIGRATION_HEAD);
     assertEquals(BackupService.MIGRATION_HEAD, service.migrationHead());
   }

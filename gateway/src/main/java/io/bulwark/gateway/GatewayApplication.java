@@ -11,6 +11,6 @@ public final class GatewayApplication {
 
   public static void main(String[] args) {
     System.setProperty("bulwark.service", "gateway");
-    Bulwark.runProcess(List.of(new GatewayService()), ConfigLoader.Mode.STANDALONE, System.getenv(), FirstRun::printNotices);
+    Bulwark.runProcess(List.of(GatewayService.DEFINITION), ConfigLoader.Mode.STANDALONE, System.getenv(), FirstRun::printNotices);
   }
 }

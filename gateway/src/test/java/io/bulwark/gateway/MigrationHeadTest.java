@@ -2,6 +2,7 @@ package io.bulwark.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.bulwark.shared.lifecycle.BulwarkService;
 import io.bulwark.shared.test.MigrationScripts;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +11,7 @@ class MigrationHeadTest {
 
   @Test
   void compiledHeadIsTheHighestShippedMigration() {
-    GatewayService service = new GatewayService();
+    BulwarkService service = GatewayService.DEFINITION;
     assertEquals(MigrationScripts.highestVersion(service.schema()), GatewayService.MIGRATION_HEAD);
     assertEquals(GatewayService.MIGRATION_HEAD, service.migrationHead());
   }

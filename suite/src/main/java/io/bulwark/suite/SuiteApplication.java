@@ -26,7 +26,7 @@ public final class SuiteApplication {
 
   /** The services in start order; shutdown follows the same order so the gateway stops taking work first. */
   public static List<BulwarkService> services() {
-    return List.of(new GatewayService(), new AuditService(), new BackupService(), new AlertService());
+    return List.of(GatewayService.DEFINITION, AuditService.DEFINITION, BackupService.DEFINITION, AlertService.DEFINITION);
   }
 
   public static void main(String[] args) {

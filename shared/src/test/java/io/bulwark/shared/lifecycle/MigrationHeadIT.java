@@ -30,7 +30,7 @@ class MigrationHeadIT {
 
   @Test
   void migratesAFreshDatabaseToTheHead() {
-    var services = List.<BulwarkService>of(new ProbeService(1));
+    var services = List.of(ProbeService.expectingHead(1));
     Bulwark running = TestServices.start(services, TestServices.env(db.databaseUrl(), services));
     try {
       assertEquals("V1", running.runner("probe").migrationHead());
@@ -41,7 +41,7 @@ class MigrationHeadIT {
 
   @Test
   void refusesADatabaseAheadOfTheBuild() throws Exception {
-    var services = List.<BulwarkService>of(new ProbeService(1));
+    var services = List.of(ProbeService.expectingHead(1));
     TestServices.stop(TestServices.start(services, TestServices.env(db.databaseUrl(), services)));
     try (Connection c = db.jdbc(); Statement s = c.createStatement()) {
       // what a newer build's migration would have left behind
@@ -55,7 +55,7 @@ class MigrationHeadIT {
 
   @Test
   void refusesABuildThatExpectsAMigrationItDoesNotShip() {
-    var services = List.<BulwarkService>of(new ProbeService(2));
+    var services = List.of(ProbeService.expectingHead(2));
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> TestServices.start(services, TestServices.env(db.databaseUrl(), services)));
     assertMessage(e, "migration head mismatch: expected V2, database at V1");

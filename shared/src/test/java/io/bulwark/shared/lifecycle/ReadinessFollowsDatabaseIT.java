@@ -28,7 +28,7 @@ class ReadinessFollowsDatabaseIT {
     Bulwark running = null;
     try {
       String url = "postgres://postgres@127.0.0.1:" + port + "/postgres";
-      var services = List.<BulwarkService>of(new ProbeService(1));
+      var services = List.of(ProbeService.expectingHead(1));
       running = TestServices.start(services, TestServices.env(url, services));
       String ready = "http://127.0.0.1:" + TestServices.managementPort(running, "probe") + "/ready";
       HttpResponse<String> up = Http.await(ready, Duration.ofSeconds(5), r -> r.statusCode() == 200);

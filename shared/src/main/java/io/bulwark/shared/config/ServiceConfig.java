@@ -23,6 +23,11 @@ public final class ServiceConfig {
   private final String clusterHost;
   private final int clusterPort;
   private final java.net.URI redisUrl;
+  private final int readinessIntervalMs;
+  private final int readinessTimeoutMs;
+  private final int shutdownDrainMs;
+  private final int shutdownTimeoutMs;
+  private final int maxBodyBytes;
 
   private ServiceConfig(String service, JsonObject raw) {
     this.service = service;
@@ -37,11 +42,11 @@ public final class ServiceConfig {
     this.clusterPort = port("BULWARK_CLUSTER_PORT", 5701);
     this.clusterMembers = members();
     this.redisUrl = redis();
-    intRange("BULWARK_READINESS_INTERVAL_MS", 1000, 100, 60_000);
-    intRange("BULWARK_READINESS_TIMEOUT_MS", 1500, 50, 60_000);
-    intRange("BULWARK_SHUTDOWN_DRAIN_MS", 1000, 0, 60_000);
-    intRange("BULWARK_SHUTDOWN_TIMEOUT_MS", 15_000, 100, 300_000);
-    intRange("BULWARK_MAX_BODY_BYTES", 65_536, 1024, 16 * 1024 * 1024);
+    this.readinessIntervalMs = intRange("BULWARK_READINESS_INTERVAL_MS", 1000, 100, 60_000);
+    this.readinessTimeoutMs = intRange("BULWARK_READINESS_TIMEOUT_MS", 1500, 50, 60_000);
+    this.shutdownDrainMs = intRange("BULWARK_SHUTDOWN_DRAIN_MS", 1000, 0, 60_000);
+    this.shutdownTimeoutMs = intRange("BULWARK_SHUTDOWN_TIMEOUT_MS", 15_000, 100, 300_000);
+    this.maxBodyBytes = intRange("BULWARK_MAX_BODY_BYTES", 65_536, 1024, 16 * 1024 * 1024);
   }
 
   /** Validates {@code raw}; throws {@link ConfigException} naming the first bad key. */
@@ -64,11 +69,11 @@ public final class ServiceConfig {
   public int clusterPort() { return clusterPort; }
   /** {@code redis://[user:password@]host:port[/db]} or {@code rediss://...}; null when not configured. */
   public java.net.URI redisUrl() { return redisUrl; }
-  public int readinessIntervalMs() { return intRange("BULWARK_READINESS_INTERVAL_MS", 1000, 100, 60_000); }
-  public int readinessTimeoutMs() { return intRange("BULWARK_READINESS_TIMEOUT_MS", 1500, 50, 60_000); }
-  public int shutdownDrainMs() { return intRange("BULWARK_SHUTDOWN_DRAIN_MS", 1000, 0, 60_000); }
-  public int shutdownTimeoutMs() { return intRange("BULWARK_SHUTDOWN_TIMEOUT_MS", 15_000, 100, 300_000); }
-  public int maxBodyBytes() { return intRange("BULWARK_MAX_BODY_BYTES", 65_536, 1024, 16 * 1024 * 1024); }
+  public int readinessIntervalMs() { return readinessIntervalMs; }
+  public int readinessTimeoutMs() { return readinessTimeoutMs; }
+  public int shutdownDrainMs() { return shutdownDrainMs; }
+  public int shutdownTimeoutMs() { return shutdownTimeoutMs; }
+  public int maxBodyBytes() { return maxBodyBytes; }
 
   /** A string value, or {@code fallback} when absent or blank. */
   public String string(String key, String fallback) {

@@ -80,11 +80,15 @@ class ManagementEndpointsIT {
   void metricsLabelRoutesByTemplateNeverByRawPath() {
     Http.get(suite.gateway() + "/v1/events/12345", "X-API-Key", SuiteHarness.ADMIN_KEY);
     Http.get(suite.gateway() + "/some/random/path/98765");
+    Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(suite.gateway() + "/v1/events"))
+        .method("MADEUPVERB", java.net.http.HttpRequest.BodyPublishers.noBody()));
     String text = Http.get(suite.management("gateway") + "/metrics").body();
     assertTrue(text.contains("route=\"/v1/events/:index\""), "template label missing");
     assertTrue(text.contains("route=\"unmatched\""), "unmatched label missing");
     assertFalse(text.contains("12345"), "raw path leaked into a label");
     assertFalse(text.contains("98765"), "raw path leaked into a label");
+    assertFalse(text.contains("MADEUPVERB"), "a client-chosen method became a label");
+    assertTrue(text.contains("method=\"OTHER\""), "unknown methods are not grouped");
   }
 
   @ParameterizedTest

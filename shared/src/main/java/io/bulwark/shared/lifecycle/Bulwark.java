@@ -15,6 +15,7 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -54,9 +55,11 @@ public final class Bulwark {
       }
       // Vert.x's own metrics (pools, event bus, HTTP) go to the first service's registry: one set per process.
       // Raw TCP client metrics are left out (every pool's client would register the same unlabelled gauges); SQL
-      // client metrics carry the pool's name as namespace, one value per service schema.
+      // client metrics carry the pool's name as namespace, one value per service schema. No raw HTTP method label:
+      // a client can send any token as a method; bulwark_http_requests_total has a bounded one.
       VertxOptions opts = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-          .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT).addLabels(Label.NAMESPACE));
+          .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
+          .setLabels(EnumSet.of(Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME, Label.EB_SIDE, Label.NAMESPACE)));
       var builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(metrics.get(0).registry()));
       Future<Vertx> vx;
       if (first.cluster()) {

@@ -12,11 +12,14 @@ final class MemoryTree {
   final List<List<byte[]>> levels = new ArrayList<>();
 
   MemoryTree(int size) {
-    for (int i = 0; i < size; i++) {
-      leafHashes.add(MerkleHash.leafHash(("leaf " + i).getBytes(StandardCharsets.UTF_8)));
-    }
-    levels.add(leafHashes);
-    for (List<byte[]> below = leafHashes; below.size() > 1; ) {
+    this(java.util.stream.IntStream.range(0, size)
+        .mapToObj(i -> MerkleHash.leafHash(("leaf " + i).getBytes(StandardCharsets.UTF_8))).toList());
+  }
+
+  MemoryTree(List<byte[]> leafHashes) {
+    this.leafHashes.addAll(leafHashes);
+    levels.add(this.leafHashes);
+    for (List<byte[]> below = this.leafHashes; below.size() > 1; ) {
       List<byte[]> up = new ArrayList<>();
       for (int i = 0; i + 1 < below.size(); i += 2) {
         up.add(MerkleHash.nodeHash(below.get(i), below.get(i + 1)));

@@ -21,18 +21,18 @@ import java.util.zip.GZIPOutputStream;
  * signed checkpoints come from the untampered ledger, and {@link #leaves} / {@link #recorded} can then be tampered
  * with like rows and tiles in the database before exporting.
  */
-final class BundleFixture {
-  static final String ORIGIN = "bulwark.local/audit";
+public final class BundleFixture {
+  public static final String ORIGIN = "bulwark.local/audit";
   static final ObjectMapper JSON = new ObjectMapper();
 
   final NoteSigner signer;
   final MemoryTree tree;
   /** The entry bytes as the export will see them (tamper here). */
-  final List<byte[]> leaves = new ArrayList<>();
+  public final List<byte[]> leaves = new ArrayList<>();
   /** The leaf hashes recorded in the tiles (tamper here). */
   final List<byte[]> recorded = new ArrayList<>();
 
-  BundleFixture(int size, NoteSigner signer) {
+  public BundleFixture(int size, NoteSigner signer) {
     this.signer = signer;
     List<byte[]> hashes = new ArrayList<>();
     for (int i = 0; i < size; i++) {
@@ -45,7 +45,7 @@ final class BundleFixture {
   }
 
   /** A canonical ~300-byte entry; details hold a nested "index" so a sloppy index lookup would be caught. */
-  static byte[] entry(long index, String actor, String tenant) {
+  public static byte[] entry(long index, String actor, String tenant) {
     ObjectNode e = JSON.createObjectNode();
     e.put("index", index);
     e.put("time", "2025-01-02T03:04:05.678Z");
@@ -80,7 +80,7 @@ final class BundleFixture {
   }
 
   /** A ledger-scope bundle of entries [from, to) with checkpoints at the given sizes. */
-  ObjectNode ledgerBundle(long from, long to, long... sizes) {
+  public ObjectNode ledgerBundle(long from, long to, long... sizes) {
     ObjectNode b = header("ledger", null, from, to);
     b.set("leftEdge", array(b64(nodes(ProofPlan.decompose(0, from)))));
     checkpoints(b, to, sizes);
@@ -148,14 +148,14 @@ final class BundleFixture {
     return e;
   }
 
-  Path write(Path dir, JsonNode bundle) throws IOException {
+  public Path write(Path dir, JsonNode bundle) throws IOException {
     Path f = Files.createTempFile(dir, "bundle", ".json");
     JSON.writeValue(f.toFile(), bundle);
     return f;
   }
 
   /** Writes segment-from-to.jsonl.gz and its manifest; returns the manifest. */
-  Path writeSegment(Path dir, long from, long to, long checkpointSize) throws Exception {
+  public Path writeSegment(Path dir, long from, long to, long checkpointSize) throws Exception {
     String name = "segment-" + from + "-" + to;
     Path data = dir.resolve(name + ".jsonl.gz");
     try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(data))) {

@@ -1,8 +1,16 @@
 package io.bulwark.audit;
 
 import io.bulwark.audit.bus.LedgerConsumers;
-import io.bulwark.audit.ledger.LedgerWriter;
+import io.bulwark.audit.bus.OperatorConsumers;
+import io.bulwark.audit.export.ExportService;
+import io.bulwark.audit.export.ProofService;
+import io.bulwark.audit.keys.SigningKeySource;
+import io.bulwark.audit.ledger.Ledger;
+import io.bulwark.audit.retention.RetentionWorker;
+import io.bulwark.audit.store.CheckpointStore;
 import io.bulwark.audit.store.EntryStore;
+import io.bulwark.audit.tree.TreeStore;
+import io.bulwark.audit.verify.LedgerVerification;
 import io.bulwark.shared.bus.PingResponder;
 import io.bulwark.shared.lifecycle.ServiceContext;
 import io.vertx.core.Future;
@@ -12,10 +20,15 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Registers the ledger's bus consumers; replies only after the entry's transaction committed. */
+/** Wires the ledger: key, election, writer, read consumers, retention and verification. */
 public final class AuditVerticle extends VerticleBase {
+  /** Most entries in one export bundle or CSV. */
+  static final int MAX_EXPORT = 10_000;
   private final ServiceContext ctx;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+  private Ledger ledger;
+  private RetentionWorker retention;
+  private LedgerVerification verification;
 
   public AuditVerticle(ServiceContext ctx) {
     this.ctx = ctx;
@@ -23,15 +36,50 @@ public final class AuditVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    EntryStore store = new EntryStore(ctx.database().pool());
-    LedgerConsumers ledger = new LedgerConsumers(new LedgerWriter(store), store);
-    consumers.addAll(ledger.register(vertx.eventBus()));
-    consumers.add(PingResponder.register(vertx, "audit", ctx.readiness()));
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    LedgerSettings settings = LedgerSettings.from(ctx.config());
+    AuditMetrics metrics = new AuditMetrics(ctx.registry());
+    return vertx.executeBlocking(() -> SigningKeySource.load(settings, ctx.config().production())).compose(loaded -> {
+      if (loaded.notice() != null) {
+        ctx.notices().add(loaded.notice());
+      }
+      var pool = ctx.database().pool();
+      EntryStore entries = new EntryStore(pool);
+      CheckpointStore checkpoints = new CheckpointStore(pool);
+      TreeStore tree = new TreeStore(pool);
+      ledger = new Ledger(vertx, settings, loaded.signer(), pool, ctx.config().databaseUrl(), metrics);
+      verification = new LedgerVerification(vertx, settings, pool, entries, checkpoints, tree, metrics, ledger);
+      retention = new RetentionWorker(vertx, settings, pool, entries, checkpoints, tree, metrics);
+      LedgerConsumers ledgerConsumers = new LedgerConsumers(ledger, entries, checkpoints, new ProofService(checkpoints, tree),
+          new ExportService(settings.origin(), entries, checkpoints, tree, MAX_EXPORT));
+      ledger.addLeaderTask(new Ledger.LeaderTask() {
+        private MessageConsumer<JsonObject> append;
+
+        @Override
+        public void lead(Ledger l) {
+          append = ledgerConsumers.registerAppend(vertx.eventBus());
+        }
+
+        @Override
+        public void standBy() {
+          if (append != null) {
+            append.unregister();
+            append = null;
+          }
+        }
+      });
+      ledger.addLeaderTask(retention);
+      ledger.addLeaderTask(verification);
+      consumers.addAll(ledgerConsumers.registerReads(vertx.eventBus()));
+      consumers.addAll(new OperatorConsumers(verification, retention).register(vertx.eventBus()));
+      consumers.add(PingResponder.register(vertx, "audit", ctx.readiness()));
+      ReadinessChecks.register(ctx.readiness(), ledger, checkpoints, retention);
+      return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(x -> ledger.start());
+    });
   }
 
   @Override
   public Future<?> stop() {
-    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList());
+    Future<Void> stopped = ledger == null ? Future.succeededFuture() : ledger.stop();
+    return stopped.transform(x -> Future.all(consumers.stream().map(MessageConsumer::unregister).toList()));
   }
 }

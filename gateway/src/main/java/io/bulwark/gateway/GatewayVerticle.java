@@ -1,5 +1,6 @@
 package io.bulwark.gateway;
 
+import io.bulwark.gateway.api.AuditApi;
 import io.bulwark.gateway.api.EventsApi;
 import io.bulwark.gateway.auth.AdminAuth;
 import io.bulwark.gateway.auth.AdminKeys;
@@ -47,6 +48,7 @@ public final class GatewayVerticle extends VerticleBase {
       router.route().handler(gate);
       ApiRouter.route(router, HttpMethod.POST, "/v1/events").handler(admin).handler(events::append);
       ApiRouter.route(router, HttpMethod.GET, "/v1/events/:index").handler(admin).handler(events::get);
+      new AuditApi(vertx.eventBus(), config.intRange("BULWARK_AUDIT_TIMEOUT_MS", 5000, 100, 60_000)).mount(router, admin);
       ping = PingResponder.register(vertx, "gateway", ctx.readiness());
       // fail closed: a gateway that cannot reach the ledger cannot record its decisions, so it is not ready
       ctx.readiness().register("bus:audit", true, () -> PeerCheck.ping(vertx, "gateway", "audit", config.readinessTimeoutMs()));

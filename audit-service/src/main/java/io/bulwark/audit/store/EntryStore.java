@@ -2,60 +2,34 @@ package io.bulwark.audit.store;
 
 import io.bulwark.audit.ledger.CanonicalEntry;
 import io.bulwark.ledger.MerkleHash;
-import io.bulwark.shared.bus.AppendReply;
-import io.bulwark.shared.bus.AuditEvent;
 import io.bulwark.shared.bus.EntryReply;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.sqlclient.Pool;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
-/** SQL of {@code audit.entries}. */
+/** Reads of {@code audit.entries}; writes belong to the ledger writer alone. */
 public final class EntryStore {
-  /** Advisory lock key that serialises index assignment ("bulwark.audit.ledger"). */
-  private static final long LEDGER_LOCK = 0x62756c7761726bL;
-  private final Pool pool;
+  private final SqlClient sql;
 
-  public EntryStore(Pool pool) {
-    this.pool = pool;
-  }
+  /** One stored entry: exact bytes and the leaf hash recorded with them. */
+  public record StoredEntry(long index, byte[] entry, byte[] leafHash, OffsetDateTime time) {}
 
-  /** Appends in one transaction; the future completes only after commit. */
-  public Future<AppendReply> append(String idempotencyId, AuditEvent event) {
-    return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(LEDGER_LOCK))
-        .compose(x -> existing(conn, idempotencyId))
-        .compose(found -> found.isPresent() ? Future.succeededFuture(found.get()) : insert(conn, idempotencyId, event)));
-  }
+  /** Search filters; null means any. {@code before} is the keyset cursor (exclusive). */
+  public record Search(String tenant, OffsetDateTime from, OffsetDateTime to, String action, String actor, String outcome,
+                       String requestId, String category, Long before, int limit) {}
 
-  private static Future<Optional<AppendReply>> existing(SqlConnection conn, String idempotencyId) {
-    return conn.preparedQuery("SELECT idx, leaf_hash FROM audit.entries WHERE idempotency_id = $1")
-        .execute(Tuple.of(idempotencyId))
-        .map(rs -> {
-          for (Row r : rs) {
-            return Optional.of(new AppendReply(r.getLong(0), MerkleHash.hex(r.getBuffer(1).getBytes()), true));
-          }
-          return Optional.empty();
-        });
-  }
-
-  private static Future<AppendReply> insert(SqlConnection conn, String idempotencyId, AuditEvent event) {
-    return conn.query("SELECT coalesce(max(idx) + 1, 0) FROM audit.entries").execute()
-        .compose(rs -> {
-          long index = rs.iterator().next().getLong(0);
-          byte[] entry = CanonicalEntry.of(index, Instant.now(), event);
-          byte[] leaf = MerkleHash.leafHash(entry);
-          return conn.preparedQuery("INSERT INTO audit.entries (idx, idempotency_id, entry, leaf_hash) VALUES ($1, $2, $3, $4)")
-              .execute(Tuple.of(index, idempotencyId, Buffer.buffer(entry), Buffer.buffer(leaf)))
-              .map(x -> new AppendReply(index, MerkleHash.hex(leaf), false));
-        });
+  public EntryStore(SqlClient sql) {
+    this.sql = sql;
   }
 
   public Future<Optional<EntryReply>> find(long index) {
-    return pool.preparedQuery("SELECT idx, entry, leaf_hash, recorded_at FROM audit.entries WHERE idx = $1")
+    return sql.preparedQuery("SELECT idx, entry, leaf_hash, recorded_at FROM audit.entries WHERE idx = $1")
         .execute(Tuple.of(index))
         .map(rs -> {
           for (Row r : rs) {
@@ -64,5 +38,78 @@ public final class EntryStore {
           }
           return Optional.empty();
         });
+  }
+
+  /** Entries with index in [from, to), ascending, optionally only one tenant's, at most {@code limit}. */
+  public Future<List<StoredEntry>> range(long from, long to, String tenant, int limit) {
+    String query = "SELECT idx, entry, leaf_hash, entry_time FROM audit.entries WHERE idx >= $1 AND idx < $2"
+        + (tenant == null ? "" : " AND tenant = $4") + " ORDER BY idx LIMIT $3";
+    Tuple args = tenant == null ? Tuple.of(from, to, limit) : Tuple.of(from, to, limit, tenant);
+    return sql.preparedQuery(query).execute(args).map(rs -> {
+      List<StoredEntry> out = new ArrayList<>(rs.size());
+      for (Row r : rs) {
+        out.add(new StoredEntry(r.getLong(0), r.getBuffer(1).getBytes(), r.getBuffer(2).getBytes(), r.getOffsetDateTime(3)));
+      }
+      return out;
+    });
+  }
+
+  /** Newest first, keyset-paged on the index. */
+  public Future<List<JsonObject>> search(Search s) {
+    List<Object> args = new ArrayList<>();
+    StringBuilder where = new StringBuilder(" WHERE true");
+    filter(where, args, "tenant", s.tenant());
+    filter(where, args, "action", s.action());
+    filter(where, args, "actor", s.actor());
+    filter(where, args, "outcome", s.outcome());
+    filter(where, args, "request_id", s.requestId());
+    filter(where, args, "category", s.category());
+    // Entry times never decrease along the index, so a time range is first turned into an index range: the search
+    // then walks (tenant, idx) or (actor, idx) instead of filtering every row of the tenant by time.
+    if (s.from() != null) {
+      args.add(s.from());
+      where.append(" AND entry_time >= $").append(args.size()).append(" AND idx >= (SELECT coalesce(min(idx), ")
+          .append(Long.MAX_VALUE).append(") FROM audit.entries WHERE entry_time >= $").append(args.size()).append(")");
+    }
+    if (s.to() != null) {
+      args.add(s.to());
+      where.append(" AND entry_time < $").append(args.size()).append(" AND idx < (SELECT coalesce(min(idx), ")
+          .append(Long.MAX_VALUE).append(") FROM audit.entries WHERE entry_time >= $").append(args.size()).append(")");
+    }
+    if (s.before() != null) {
+      args.add(s.before());
+      where.append(" AND idx < $").append(args.size());
+    }
+    args.add(s.limit());
+    String query = "SELECT idx, entry FROM audit.entries" + where + " ORDER BY idx DESC LIMIT $" + args.size();
+    return sql.preparedQuery(query).execute(Tuple.tuple(args)).map(rs -> {
+      List<JsonObject> out = new ArrayList<>(rs.size());
+      for (Row r : rs) {
+        out.add(new JsonObject(CanonicalEntry.text(r.getBuffer(1).getBytes())));
+      }
+      return out;
+    });
+  }
+
+  private static void filter(StringBuilder where, List<Object> args, String column, String value) {
+    if (value != null) {
+      args.add(value);
+      where.append(" AND ").append(column).append(" = $").append(args.size());
+    }
+  }
+
+  /** The lowest index still in the database, and the highest + 1 (both 0 when empty). */
+  public Future<long[]> bounds() {
+    return sql.query("SELECT coalesce(min(idx), 0), coalesce(max(idx) + 1, 0) FROM audit.entries").execute()
+        .map(rs -> {
+          Row r = rs.iterator().next();
+          return new long[] {r.getLong(0), r.getLong(1)};
+        });
+  }
+
+  /** The minimum index the retention path has moved the ledger to (0 when nothing was pruned). */
+  public Future<Long> prunedBelow() {
+    return sql.query("SELECT coalesce(max(min_index), 0) FROM audit.retention_log WHERE kind = 'pruned'").execute()
+        .map(rs -> rs.iterator().next().getLong(0));
   }
 }

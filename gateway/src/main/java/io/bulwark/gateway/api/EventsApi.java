@@ -7,6 +7,7 @@ import io.bulwark.shared.bus.Addresses;
 import io.bulwark.shared.bus.AppendReply;
 import io.bulwark.shared.bus.AppendRequest;
 import io.bulwark.shared.bus.AuditEvent;
+import io.bulwark.shared.bus.AuditEventRules;
 import io.bulwark.shared.bus.BusErrors;
 import io.bulwark.shared.bus.EntryReply;
 import io.bulwark.shared.bus.EntryRequest;
@@ -50,7 +51,7 @@ public final class EventsApi {
       throw new ApiException(400, ErrorCodes.MALFORMED_JSON, "request body must be a JSON object");
     }
     String requestId = RequestIds.of(ctx);
-    AuditEvent event = EventValidator.validate(body, requestId, ctx.request().remoteAddress().hostAddress());
+    AuditEvent event = AuditEventRules.validate(body, requestId, ctx.request().remoteAddress().hostAddress());
     String key = ctx.request().getHeader("Idempotency-Key");
     if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
       throw ApiException.badRequest("Idempotency-Key must be 8-128 characters of [A-Za-z0-9._:-]");

@@ -6,6 +6,24 @@ public final class Addresses {
   public static final String AUDIT_APPEND = "bulwark.audit.append";
   /** Request/reply: read one ledger entry by index; replies with {@link EntryReply}. */
   public static final String AUDIT_ENTRY = "bulwark.audit.entry";
+  /** Request/reply: search entries (keyset paging, optional tenant scope). */
+  public static final String AUDIT_SEARCH = "bulwark.audit.search";
+  /** Request/reply: the latest signed checkpoint. */
+  public static final String AUDIT_CHECKPOINT = "bulwark.audit.checkpoint";
+  /** Request/reply: the ledger's signing identities as verifier keys. */
+  public static final String AUDIT_KEYS = "bulwark.audit.keys";
+  /** Request/reply: a tlog-proof for one entry. */
+  public static final String AUDIT_PROOF = "bulwark.audit.proof";
+  /** Request/reply: a consistency proof between two tree sizes. */
+  public static final String AUDIT_CONSISTENCY = "bulwark.audit.consistency";
+  /** Request/reply: a self-contained export bundle (JSON) or CSV of a range. */
+  public static final String AUDIT_EXPORT = "bulwark.audit.export";
+  /** Request/reply: run the full ledger verification now. */
+  public static final String AUDIT_VERIFY = "bulwark.audit.verify";
+  /** Request/reply: retention worker status, pause, resume, run now. */
+  public static final String AUDIT_RETENTION = "bulwark.audit.retention";
+  /** Broadcast: ledger facts other services react to (verification failures, retention runs). */
+  public static final String AUDIT_EVENTS = "bulwark.audit.events";
   public static final String AUDIT_PING = "bulwark.audit.ping";
   public static final String BACKUP_PING = "bulwark.backup.ping";
   public static final String ALERT_PING = "bulwark.alert.ping";

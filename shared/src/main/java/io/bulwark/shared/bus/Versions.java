@@ -4,10 +4,10 @@ import io.bulwark.shared.http.ApiException;
 import io.vertx.core.json.JsonObject;
 
 /** Refuses messages of a schema version this build does not speak. */
-final class Versions {
+public final class Versions {
   private Versions() {}
 
-  static void require(JsonObject j, int version, String what) {
+  public static void require(JsonObject j, int version, String what) {
     if (j == null) {
       throw ApiException.badRequest(what + ": empty message");
     }

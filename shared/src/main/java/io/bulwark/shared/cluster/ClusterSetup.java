@@ -22,6 +22,11 @@ public final class ClusterSetup {
     hz.setProperty("hazelcast.tcp.join.port.try.count", "1");
     hz.setProperty("hazelcast.shutdownhook.enabled", "false");
     hz.setProperty("hazelcast.graceful.shutdown.max.wait", "5");
+    // a member that died without leaving (killed, host lost) is dropped after this long instead of the default 60 s,
+    // so its event-bus consumers (e.g. a dead ledger writer's) stop receiving messages soon after a standby takes over
+    int failureSeconds = cfg.intRange("BULWARK_CLUSTER_FAILURE_SECONDS", 10, 2, 300);
+    hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(failureSeconds));
     NetworkConfig net = hz.getNetworkConfig();
     net.setPort(cfg.clusterPort()).setPortAutoIncrement(true).setPortCount(10);
     String host = cfg.clusterHost();

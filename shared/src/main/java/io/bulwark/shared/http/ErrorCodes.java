@@ -12,6 +12,11 @@ public final class ErrorCodes {
   public static final String AUTH_INVALID_KEY = "auth.invalid_key";
   public static final String AUDIT_UNAVAILABLE = "audit.unavailable";
   public static final String AUDIT_ENTRY_NOT_FOUND = "audit.entry_not_found";
+  public static final String AUDIT_NO_CHECKPOINT = "audit.no_checkpoint";
+  public static final String AUDIT_NOT_COVERED = "audit.not_covered";
+  public static final String AUDIT_PRUNED = "audit.pruned";
+  public static final String AUDIT_STANDBY = "audit.standby";
+  public static final String AUDIT_RANGE_TOO_LARGE = "audit.range_too_large";
   public static final String DB_UNAVAILABLE = "db.unavailable";
   public static final String SHUTTING_DOWN = "service.shutting_down";
   public static final String INTERNAL = "internal.error";

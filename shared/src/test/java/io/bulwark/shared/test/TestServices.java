@@ -3,6 +3,8 @@ package io.bulwark.shared.test;
 import io.bulwark.shared.config.ConfigLoader;
 import io.bulwark.shared.lifecycle.Bulwark;
 import io.bulwark.shared.lifecycle.BulwarkService;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,14 @@ public final class TestServices {
     env.put("BULWARK_READINESS_INTERVAL_MS", "200");
     env.put("BULWARK_READINESS_TIMEOUT_MS", "1000");
     env.put("BULWARK_SHUTDOWN_DRAIN_MS", "0");
+    // generated development keys and archives go to a scratch directory, never into the module's working directory
+    try {
+      Path data = Files.createTempDirectory("bulwark-it-");
+      data.toFile().deleteOnExit();
+      env.put("BULWARK_DATA_DIR", data.toString());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("no temporary directory for the services' data: " + e.getMessage(), e);
+    }
     for (BulwarkService s : services) {
       String p = s.name().toUpperCase(java.util.Locale.ROOT) + "_";
       env.put(p + "MANAGEMENT_PORT", "0");

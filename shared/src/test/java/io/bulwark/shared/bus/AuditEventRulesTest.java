@@ -1,4 +1,4 @@
-package io.bulwark.gateway.api;
+package io.bulwark.shared.bus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** What {@code POST /v1/events} accepts, and that a rejection lists every problem in one 400 validation.failed. */
-class EventValidatorTest {
+class AuditEventRulesTest {
   private static final String REQUEST_ID = "req-from-gateway";
   private static final String SOURCE_IP = "203.0.113.7";
 
@@ -26,7 +26,7 @@ class EventValidatorTest {
   }
 
   private static AuditEvent validate(JsonObject body) {
-    return EventValidator.validate(body, REQUEST_ID, SOURCE_IP);
+    return AuditEventRules.validate(body, REQUEST_ID, SOURCE_IP);
   }
 
   /** The problem detail of a rejected body, after checking it is a 400 validation.failed. */
@@ -151,11 +151,11 @@ class EventValidatorTest {
   void detailsUpTo16KiBAreAcceptedAndLargerRefused() {
     JsonObject atLimit = new JsonObject().put("blob", "");
     int overhead = atLimit.encode().length();
-    atLimit.put("blob", "x".repeat(EventValidator.MAX_DETAILS_BYTES - overhead));
+    atLimit.put("blob", "x".repeat(AuditEventRules.MAX_DETAILS_BYTES - overhead));
     assertEquals(16 * 1024, atLimit.encode().length());
     validate(valid().put("details", atLimit));
 
-    JsonObject over = new JsonObject().put("blob", "x".repeat(EventValidator.MAX_DETAILS_BYTES - overhead + 1));
+    JsonObject over = new JsonObject().put("blob", "x".repeat(AuditEventRules.MAX_DETAILS_BYTES - overhead + 1));
     assertRejected(valid().put("details", over), "details must be at most 16384 bytes");
   }
 

@@ -1,6 +1,5 @@
-package io.bulwark.gateway.api;
+package io.bulwark.shared.bus;
 
-import io.bulwark.shared.bus.AuditEvent;
 import io.bulwark.shared.http.ApiException;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -11,23 +10,46 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * Checks an event submitted to {@code POST /v1/events} before anything is sent to the ledger, and reports every problem
- * at once. Request id and source address come from the gateway, never from the body.
+ * The rules an audit event must meet before it may enter the ledger, checked by the gateway on what clients send and
+ * again by audit-service on what arrives over the bus; every problem is reported at once.
  */
-public final class EventValidator {
-  static final Set<String> FIELDS = Set.of("category", "tenant", "actor", "action", "outcome", "target", "details");
-  static final Set<String> OUTCOMES = Set.of("success", "failure", "denied");
-  static final Set<String> CATEGORIES = Set.of("audit", "system");
-  static final int MAX_DETAILS_BYTES = 16 * 1024;
+public final class AuditEventRules {
+  /** What a client may send: request id and source address come from the gateway, never from the body. */
+  public static final Set<String> CLIENT_FIELDS = Set.of("category", "tenant", "actor", "action", "outcome", "target", "details");
+  /** What an event on the bus may hold. */
+  public static final Set<String> BUS_FIELDS = Set.of("category", "tenant", "actor", "action", "outcome", "target", "details",
+      "requestId", "sourceIp");
+  public static final Set<String> OUTCOMES = Set.of("success", "failure", "denied");
+  public static final Set<String> CATEGORIES = Set.of("audit", "system");
+  public static final int MAX_DETAILS_BYTES = 16 * 1024;
   private static final long MAX_SAFE_INTEGER = 1L << 53;
   private static final Pattern ACTION = Pattern.compile("[a-z0-9][a-z0-9._:-]{0,127}");
 
-  private EventValidator() {}
+  private AuditEventRules() {}
 
+  /** A client's event; request id and source address are the gateway's. */
   public static AuditEvent validate(JsonObject body, String requestId, String sourceIp) {
+    return validate(body, CLIENT_FIELDS, requestId, sourceIp);
+  }
+
+  /** An event as it arrives on the bus, request id and source address included. */
+  public static AuditEvent validateBusEvent(JsonObject event) {
+    if (event == null) {
+      throw ApiException.badRequest("event is required");
+    }
+    List<String> problems = new ArrayList<>();
+    String requestId = optionalString(event, "requestId", 128, problems);
+    String sourceIp = optionalString(event, "sourceIp", 64, problems);
+    if (!problems.isEmpty()) {
+      throw ApiException.badRequest(String.join("; ", problems));
+    }
+    return validate(event, BUS_FIELDS, requestId, sourceIp);
+  }
+
+  private static AuditEvent validate(JsonObject body, Set<String> fields, String requestId, String sourceIp) {
     List<String> problems = new ArrayList<>();
     Set<String> unknown = new TreeSet<>(body.fieldNames());
-    unknown.removeAll(FIELDS);
+    unknown.removeAll(fields);
     if (!unknown.isEmpty()) {
       problems.add("unknown field(s): " + String.join(", ", unknown));
     }
@@ -70,12 +92,12 @@ public final class EventValidator {
   }
 
   /** Every number survives RFC 8785 canonicalisation unchanged (it stores numbers as doubles). */
-  static boolean exactNumbers(Object value) {
+  public static boolean exactNumbers(Object value) {
     if (value instanceof JsonObject o) {
       return o.stream().allMatch(e -> exactNumbers(e.getValue()));
     }
     if (value instanceof io.vertx.core.json.JsonArray a) {
-      return a.stream().allMatch(EventValidator::exactNumbers);
+      return a.stream().allMatch(AuditEventRules::exactNumbers);
     }
     if (value instanceof java.math.BigInteger || value instanceof java.math.BigDecimal) {
       return false;

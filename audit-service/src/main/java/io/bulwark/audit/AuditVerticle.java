@@ -1,5 +1,6 @@
 package io.bulwark.audit;
 
+import io.bulwark.audit.bus.AppendIntake;
 import io.bulwark.audit.bus.LedgerConsumers;
 import io.bulwark.audit.bus.OperatorConsumers;
 import io.bulwark.audit.export.ExportService;
@@ -13,6 +14,7 @@ import io.bulwark.audit.tree.TreeStore;
 import io.bulwark.audit.verify.LedgerVerification;
 import io.bulwark.shared.bus.PingResponder;
 import io.bulwark.shared.lifecycle.ServiceContext;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -51,19 +53,21 @@ public final class AuditVerticle extends VerticleBase {
       retention = new RetentionWorker(vertx, settings, pool, entries, checkpoints, tree, metrics);
       LedgerConsumers ledgerConsumers = new LedgerConsumers(ledger, entries, checkpoints, new ProofService(checkpoints, tree),
           new ExportService(settings.origin(), entries, checkpoints, tree, MAX_EXPORT));
+      int intakes = ctx.config().intRange("BULWARK_AUDIT_INTAKE_INSTANCES", 2, 1, 16);
       ledger.addLeaderTask(new Ledger.LeaderTask() {
-        private MessageConsumer<JsonObject> append;
+        private Future<String> deployment;
 
         @Override
         public void lead(Ledger l) {
-          append = ledgerConsumers.registerAppend(vertx.eventBus());
+          deployment = vertx.deployVerticle(() -> new AppendIntake(l), new DeploymentOptions().setInstances(intakes));
         }
 
         @Override
         public void standBy() {
-          if (append != null) {
-            append.unregister();
-            append = null;
+          Future<String> d = deployment;
+          deployment = null;
+          if (d != null) {
+            d.onSuccess(vertx::undeploy);
           }
         }
       });

@@ -6,9 +6,6 @@ import io.bulwark.audit.ledger.Ledger;
 import io.bulwark.audit.store.CheckpointStore;
 import io.bulwark.audit.store.EntryStore;
 import io.bulwark.shared.bus.Addresses;
-import io.bulwark.shared.bus.AppendBatch;
-import io.bulwark.shared.bus.AppendReply;
-import io.bulwark.shared.bus.AppendRequest;
 import io.bulwark.shared.bus.BusErrors;
 import io.bulwark.shared.bus.EntryRequest;
 import io.bulwark.shared.bus.Versions;
@@ -43,17 +40,6 @@ public final class LedgerConsumers {
     this.checkpoints = checkpoints;
     this.proofs = proofs;
     this.exports = exports;
-  }
-
-  /** Appends go to the writer only: registered while this instance leads. */
-  public MessageConsumer<JsonObject> registerAppend(EventBus bus) {
-    return bus.consumer(Addresses.AUDIT_APPEND, msg -> answer(msg, body -> {
-      if (AppendBatch.isBatch(body)) {
-        AppendBatch batch = AppendBatch.fromJson(body);
-        return ledger.appendAll(batch.requests()).map(AppendBatch::reply);
-      }
-      return ledger.append(AppendRequest.fromJson(body)).map(AppendReply::toJson);
-    }));
   }
 
   /** Reads, proofs and exports: any instance answers. */

@@ -11,7 +11,9 @@ import io.bulwark.shared.bus.AuditEvent;
 import io.bulwark.shared.config.DatabaseUrl;
 import io.bulwark.shared.http.ApiException;
 import io.bulwark.shared.http.ErrorCodes;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -38,6 +40,7 @@ public final class Ledger {
   private final List<LeaderTask> leaderTasks = new CopyOnWriteArrayList<>();
   private volatile LedgerWriter writer;
   private volatile Checkpointer checkpointer;
+  private volatile Context writerContext;
 
   /** Something that runs only while this instance leads (retention, scheduled verification). */
   public interface LeaderTask {
@@ -84,13 +87,19 @@ public final class Ledger {
   }
 
   public Future<AppendReply> append(AppendRequest request) {
-    LedgerWriter w = writer;
-    return w == null ? Future.failedFuture(notLeader()) : w.append(request);
+    return appendPrepared(List.of(LedgerWriter.Prepared.of(request))).map(list -> list.get(0));
   }
 
-  public Future<List<AppendReply>> appendAll(List<AppendRequest> requests) {
+  /** Appends events already checked and canonicalized (on any thread); the writer runs them on its own context. */
+  public Future<List<AppendReply>> appendPrepared(List<LedgerWriter.Prepared> requests) {
     LedgerWriter w = writer;
-    return w == null ? Future.failedFuture(notLeader()) : w.appendAll(requests);
+    Context ctx = writerContext;
+    if (w == null || ctx == null) {
+      return Future.failedFuture(notLeader());
+    }
+    Promise<List<AppendReply>> done = Promise.promise();
+    ctx.runOnContext(v -> w.appendAll(requests).onComplete(done));
+    return done.future();
   }
 
   /** Records something the ledger itself did as a {@code system} entry. */
@@ -131,6 +140,7 @@ public final class Ledger {
           latest.ifPresent(cp -> metrics.lastCheckpoint(cp.createdAt().toEpochMilli()));
           Checkpointer c = new Checkpointer(vertx, w::committed, signer, settings.origin(), checkpoints, metrics,
               latest.map(CheckpointStore.StoredCheckpoint::size).orElse(0L));
+          writerContext = vertx.getOrCreateContext();
           writer = w;
           checkpointer = c;
           metrics.leader(true);

@@ -57,7 +57,14 @@ public final class LedgerWriter {
   private Throwable closed;
   private Promise<Void> drained;
 
-  private record Pending(AppendRequest request, Promise<AppendReply> promise, long startNanos) {}
+  private record Pending(String idempotencyId, CanonicalEntry.Prepared prepared, Promise<AppendReply> promise, long startNanos) {}
+
+  /** An append whose event was already checked and canonicalized. */
+  public record Prepared(String idempotencyId, CanonicalEntry.Prepared event) {
+    public static Prepared of(AppendRequest r) {
+      return new Prepared(r.idempotencyId(), CanonicalEntry.prepare(r.event()));
+    }
+  }
 
   public LedgerWriter(SqlConnection conn, TreeState state, int maxBatch, AuditMetrics metrics, Consumer<Throwable> onConnectionLost) {
     this.conn = conn;
@@ -78,19 +85,15 @@ public final class LedgerWriter {
     return committed;
   }
 
-  public Future<AppendReply> append(AppendRequest request) {
-    return appendAll(List.of(request)).map(list -> list.get(0));
-  }
-
-  /** Appends in order, all in the same transaction. */
-  public Future<List<AppendReply>> appendAll(List<AppendRequest> requests) {
+  /** Appends in order, all in the same transaction. Call on the writer's context. */
+  public Future<List<AppendReply>> appendAll(List<Prepared> requests) {
     if (closed != null || drained != null) {
       return Future.failedFuture(new ApiException(503, ErrorCodes.AUDIT_STANDBY, "this audit-service is not the ledger writer"));
     }
     long now = System.nanoTime();
     List<Pending> group = new ArrayList<>(requests.size());
-    for (AppendRequest r : requests) {
-      group.add(new Pending(r, Promise.promise(), now));
+    for (Prepared r : requests) {
+      group.add(new Pending(r.idempotencyId(), r.event(), Promise.promise(), now));
     }
     queue.add(group);
     flush();
@@ -164,7 +167,7 @@ public final class LedgerWriter {
   private Future<List<AppendReply>> write(List<Pending> batch) {
     Map<String, List<Integer>> positions = new LinkedHashMap<>();
     for (int i = 0; i < batch.size(); i++) {
-      positions.computeIfAbsent(batch.get(i).request().idempotencyId(), k -> new ArrayList<>()).add(i);
+      positions.computeIfAbsent(batch.get(i).idempotencyId(), k -> new ArrayList<>()).add(i);
     }
     String[] ids = positions.keySet().toArray(String[]::new);
     return conn.begin().compose(tx -> conn.preparedQuery("SELECT idempotency_id, idx, leaf_hash FROM audit.entries"
@@ -196,8 +199,9 @@ public final class LedgerWriter {
       AppendReply reply = existing.get(e.getKey());
       boolean first = reply == null;
       if (first) {
-        AuditEvent event = batch.get(e.getValue().get(0)).request().event();
-        byte[] entry = CanonicalEntry.of(index, time, event);
+        CanonicalEntry.Prepared prepared = batch.get(e.getValue().get(0)).prepared();
+        AuditEvent event = prepared.event();
+        byte[] entry = prepared.entry(index, time);
         byte[] leaf = MerkleHash.leafHash(entry);
         idx.add(index);
         idem.add(e.getKey());

@@ -106,4 +106,24 @@ class CanonicalEntryTest {
     assertArrayEquals(sha.digest(), MerkleHash.leafHash(entry));
     assertArrayEquals(MerkleHash.leafHash(entry), MerkleHash.leafHash(CanonicalEntry.of(5, TIME, event(new JsonObject().put("k", "v")))));
   }
+
+  /** The spliced entry equals RFC 8785 applied to the whole object, for awkward keys and values in details too. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(longs = {0, 1, 9, 10, 255, 256, 123456789, 9007199254740991L})
+  void splicingIndexAndTimeEqualsCanonicalizingTheWholeEntry(long index) throws Exception {
+    java.util.Random random = new java.util.Random(index);
+    for (int n = 0; n < 50; n++) {
+      JsonObject details = new JsonObject().put("index", "nested").put("time", random.nextInt())
+          .put("outcome", new JsonObject().put("zz", "\u00e9\"q\"\n").put("a", random.nextDouble()))
+          .put("\u20ac", new JsonArray().add(random.nextLong() % 1000).addNull());
+      AuditEvent e = new AuditEvent(n % 2 == 0 ? "audit" : "system", n % 3 == 0 ? null : "t" + n, "actor " + n, "a.b",
+          "denied", n % 5 == 0 ? null : "target/" + n, "req-" + n, n % 4 == 0 ? null : "::1", details);
+      JsonObject whole = new JsonObject().put("index", index).put("time", "2024-05-06T07:08:09.123Z")
+          .put("category", e.category()).put("tenant", e.tenant()).put("actor", e.actor()).put("action", e.action())
+          .put("outcome", e.outcome()).put("target", e.target()).put("requestId", e.requestId()).put("sourceIp", e.sourceIp())
+          .put("details", details);
+      byte[] expected = new org.erdtman.jcs.JsonCanonicalizer(whole.encode()).getEncodedUTF8();
+      assertEquals(new String(expected, StandardCharsets.UTF_8), text(index, TIME, e));
+    }
+  }
 }

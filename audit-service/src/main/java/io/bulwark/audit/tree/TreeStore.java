@@ -23,7 +23,16 @@ import java.util.Set;
  * entries' leaf hashes (level 0) or from the roots of the full tiles one level down. Never reads entry bytes.
  */
 public final class TreeStore {
+  /** Roots of full tiles kept in memory: a full tile never changes, and partial tiles are built from them. */
+  static final int ROOT_CACHE = 65_536;
   private final SqlClient sql;
+  private final Map<TileRef, byte[]> roots = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TileRef, byte[]> eldest) {
+          return size() > ROOT_CACHE;
+        }
+      });
 
   public TreeStore(SqlClient sql) {
     this.sql = sql;
@@ -96,15 +105,34 @@ public final class TreeStore {
             return out.toByteArray();
           });
     }
-    return sql.preparedQuery("SELECT hashes FROM audit.tiles WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx")
-        .execute(Tuple.of((short) (ref.level() - 1), first, first + Tiles.WIDTH))
+    // the roots of the full tiles one level down, in order; those not cached are read (they are then cached)
+    int below = ref.level() - 1;
+    List<Long> missing = new ArrayList<>();
+    for (long j = first; j < first + Tiles.WIDTH; j++) {
+      if (!roots.containsKey(new TileRef(below, j))) {
+        missing.add(j);
+      }
+    }
+    Future<Void> loaded = missing.isEmpty() ? Future.succeededFuture() : sql.preparedQuery(
+            "SELECT idx, hashes FROM audit.tiles WHERE level = $1 AND idx = ANY($2)")
+        .execute(Tuple.of((short) below, (Object) missing.toArray(Long[]::new)))
         .map(rs -> {
-          ByteArrayOutputStream out = new ByteArrayOutputStream();
           for (Row r : rs) {
-            out.writeBytes(Tiles.tileRoot(r.getBuffer(0).getBytes()));
+            roots.put(new TileRef(below, r.getLong(0)), Tiles.tileRoot(r.getBuffer(1).getBytes()));
           }
-          return out.toByteArray();
+          return null;
         });
+    return loaded.map(x -> {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      for (long j = first; j < first + Tiles.WIDTH; j++) {
+        byte[] root = roots.get(new TileRef(below, j));
+        if (root == null) {
+          break;
+        }
+        out.writeBytes(root);
+      }
+      return out.toByteArray();
+    });
   }
 
   /** Rebuilds the writer's right edge for the ledger as stored (size = highest index + 1). */

@@ -42,6 +42,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code append}: durable appends/s through the event bus (checkpoints every second) against the limit, raw batched
  *   INSERTs of the same rows with the same client, in alternating runs on one database;</li>
  *   <li>{@code verify}: offline verification, entries/s, of a 1M-entry bundle and segment;</li>
+ *   <li>{@code proof}: inclusion and consistency proof latency at a 10M-entry tree;</li>
+ *   <li>{@code search}: search latency at 10M entries;</li>
  * </ul>
  */
 public final class LedgerBench {
@@ -54,7 +56,8 @@ public final class LedgerBench {
       case "append" -> append(runs, Integer.getInteger("entries", 100_000), Integer.getInteger("window", 4000));
       case "verify" -> verify(runs, Integer.getInteger("entries", 1_000_000));
       case "proof" -> ProofBench.run(Integer.getInteger("entries", 10_000_000), Integer.getInteger("samples", 2000));
-      default -> throw new IllegalArgumentException("mode must be append, verify or proof");
+      case "search" -> SearchBench.run(Integer.getInteger("entries", 10_000_000), Integer.getInteger("samples", 200));
+      default -> throw new IllegalArgumentException("mode must be append, verify, proof or search");
     }
     System.exit(0);
   }

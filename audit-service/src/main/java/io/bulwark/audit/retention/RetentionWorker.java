@@ -7,13 +7,13 @@ import io.bulwark.audit.store.CheckpointStore;
 import io.bulwark.audit.store.CheckpointStore.StoredCheckpoint;
 import io.bulwark.audit.store.EntryStore;
 import io.bulwark.audit.store.EntryStore.StoredEntry;
+import io.bulwark.audit.tree.LedgerPage;
 import io.bulwark.audit.tree.TreeStore;
 import io.bulwark.ledger.BundleVerifier;
 import io.bulwark.ledger.NoteException;
 import io.bulwark.ledger.ProofPlan;
 import io.bulwark.ledger.Subtree;
 import io.bulwark.ledger.Tiles;
-import io.bulwark.ledger.Tiles.TileRef;
 import io.bulwark.ledger.VerificationResult;
 import io.bulwark.ledger.VerifierKey;
 import io.vertx.core.Future;
@@ -28,11 +28,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -222,24 +218,15 @@ public final class RetentionWorker implements Ledger.LeaderTask {
       return Future.succeededFuture(lastTime[0]);
     }
     long end = Math.min(to, next + PAGE);
-    Set<TileRef> refs = new HashSet<>();
-    for (long t = next / Tiles.WIDTH; t * Tiles.WIDTH < end; t++) {
-      refs.add(new TileRef(0, t));
-    }
-    return Future.all(entries.range(next, end, null, PAGE), tree.tiles(refs)).compose(all -> {
-      List<StoredEntry> rows = all.resultAt(0);
-      Map<TileRef, byte[]> tiles = all.resultAt(1);
+    return LedgerPage.read(entries, tree, next, end).compose(page -> {
+      List<StoredEntry> rows = page.entries();
       if (rows.size() != end - next) {
         return Future.failedFuture(new IllegalStateException("entries " + next + "-" + end + " are incomplete in the database ("
             + rows.size() + " of " + (end - next) + "); not archiving: run a ledger verification"));
       }
       lastTime[0] = rows.get(rows.size() - 1).time();
       return vertx.executeBlocking(() -> {
-        writer.write(rows, index -> {
-          byte[] tile = tiles.get(new TileRef(0, index / Tiles.WIDTH));
-          int off = (int) (index % Tiles.WIDTH) * 32;
-          return Arrays.copyOfRange(tile, off, off + 32);
-        });
+        writer.write(rows, page::recorded);
         return null;
       }, true);
     }).compose(x -> copy(writer, end, to, lastTime));

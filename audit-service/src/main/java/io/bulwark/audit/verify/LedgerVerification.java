@@ -7,6 +7,7 @@ import io.bulwark.audit.store.CheckpointStore;
 import io.bulwark.audit.store.CheckpointStore.StoredCheckpoint;
 import io.bulwark.audit.store.EntryStore;
 import io.bulwark.audit.store.EntryStore.StoredEntry;
+import io.bulwark.audit.tree.LedgerPage;
 import io.bulwark.audit.tree.TreeStore;
 import io.bulwark.ledger.LedgerVerifier;
 import io.bulwark.ledger.LedgerVerifier.CheckpointInput;
@@ -27,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -169,23 +169,12 @@ public final class LedgerVerification implements Ledger.LeaderTask {
       return Future.succeededFuture();
     }
     long end = Math.min(to, next + PAGE);
-    Set<TileRef> refs = new HashSet<>();
-    for (long t = next / Tiles.WIDTH; t * Tiles.WIDTH < end; t++) {
-      refs.add(new TileRef(0, t));
-    }
-    return Future.all(entries.range(next, end, null, PAGE), tree.tiles(refs)).compose(all -> {
-      List<StoredEntry> rows = all.resultAt(0);
-      Map<TileRef, byte[]> tiles = all.resultAt(1);
-      return vertx.executeBlocking(() -> {
-        for (StoredEntry e : rows) {
-          byte[] tile = tiles.get(new TileRef(0, e.index() / Tiles.WIDTH));
-          int off = (int) (e.index() % Tiles.WIDTH) * 32;
-          byte[] recorded = tile != null && tile.length >= off + 32 ? Arrays.copyOfRange(tile, off, off + 32) : null;
-          verifier.accept(e.index(), e.entry(), recorded);
-        }
-        return null;
-      }, true);
-    }).compose(x -> page(verifier, end, to));
+    return LedgerPage.read(entries, tree, next, end).compose(page -> vertx.executeBlocking(() -> {
+      for (StoredEntry e : page.entries()) {
+        verifier.accept(e.index(), e.entry(), page.recorded(e.index()));
+      }
+      return null;
+    }, true)).compose(x -> page(verifier, end, to));
   }
 
   /** Every stored tile above level 0 must hold the roots of the 256 tiles below it; checked one tile at a time. */

@@ -35,6 +35,8 @@ public final class ChildJvm implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("BULWARK_") || k.equals("DATABASE_URL") || k.endsWith("_PORT"));
     pb.environment().putAll(env);
+    // generated development keys and archives go beside the log, never into the module's working directory
+    pb.environment().putIfAbsent("BULWARK_DATA_DIR", logFile.toAbsolutePath().resolveSibling(logFile.getFileName() + ".data").toString());
     try {
       return new ChildJvm(pb.start(), logFile);
     } catch (IOException e) {

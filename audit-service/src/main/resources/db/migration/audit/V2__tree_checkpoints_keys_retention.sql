@@ -30,7 +30,7 @@ CREATE INDEX entries_tenant_idx ON entries (tenant, idx);
 CREATE INDEX entries_tenant_action_idx ON entries (tenant, action, idx);
 CREATE INDEX entries_actor_idx ON entries (actor, idx);
 CREATE INDEX entries_request_id ON entries (request_id) WHERE request_id IS NOT NULL;
-CREATE INDEX entries_time ON entries (entry_time);
+CREATE INDEX entries_time ON entries (entry_time, idx);
 
 -- Full tiles of the tree (C2SP tlog-tiles geometry: 256 hashes of tree level 8*level, concatenated). Partial tiles are
 -- never stored: they are recomputed from entries (level 0) or from the full tiles below.

@@ -45,9 +45,13 @@ public final class LedgerConsumers {
   /** Reads, proofs and exports: any instance answers. */
   public List<MessageConsumer<JsonObject>> registerReads(EventBus bus) {
     return List.of(
-        bus.consumer(Addresses.AUDIT_ENTRY, msg -> answer(msg, body -> entries.find(EntryRequest.fromJson(body).index())
-            .compose(found -> found.map(e -> Future.succeededFuture(e.toJson()))
-                .orElseGet(() -> Future.failedFuture(new ApiException(404, ErrorCodes.AUDIT_ENTRY_NOT_FOUND, "no ledger entry at that index")))))),
+        bus.consumer(Addresses.AUDIT_ENTRY, msg -> answer(msg, body -> {
+          long index = EntryRequest.fromJson(body).index();
+          return entries.find(index).compose(found -> found.map(e -> Future.succeededFuture(e.toJson()))
+              .orElseGet(() -> entries.prunedBelow().compose(pruned -> Future.failedFuture(index < pruned
+                  ? new ApiException(410, ErrorCodes.AUDIT_PRUNED, "entry " + index + " left the hot ledger; it is in an archive segment")
+                  : new ApiException(404, ErrorCodes.AUDIT_ENTRY_NOT_FOUND, "no ledger entry at that index")))));
+        })),
         bus.consumer(Addresses.AUDIT_SEARCH, msg -> answer(msg, this::search)),
         bus.consumer(Addresses.AUDIT_CHECKPOINT, msg -> answer(msg, body -> {
           Versions.require(body, 1, Addresses.AUDIT_CHECKPOINT);

@@ -37,6 +37,7 @@ public final class WriterElection {
   private boolean attempting;
   private long timer = -1;
   private String lastError;
+  private long lastLoggedAt;
 
   public WriterElection(Vertx vertx, DatabaseUrl url, long intervalMs, Function<SqlConnection, Future<Void>> onAcquired,
                         Consumer<Throwable> onLost) {
@@ -79,22 +80,37 @@ public final class WriterElection {
               }
               role = Role.LEADER;
               LOG.info("this audit-service is now the ledger writer", kv("event", "audit_writer_elected"));
-              return onAcquired.apply(c).map(x -> role).recover(err -> {
-                LOG.error("taking over as ledger writer failed, standing by: {}", err.getMessage());
+              return onAcquired.apply(c).map(x -> {
+                lastError = null;
+                return role;
+              }).recover(err -> {
+                // retried every interval: say it once per distinct cause and then once a minute, not every second
+                if (shouldLog("takeover: " + err.getMessage())) {
+                  LOG.error("taking over as ledger writer failed, standing by (retrying every {} ms): {}", intervalMs, err.getMessage(),
+                      kv("event", "audit_writer_takeover_failed"));
+                }
                 role = Role.STANDBY;
                 onLost.accept(err);
                 return release().map(x -> role);
               });
             }))
         .recover(err -> {
-          String msg = String.valueOf(err.getMessage());
-          if (!msg.equals(lastError)) {
-            LOG.warn("writer election could not reach the database: {}", msg);
-            lastError = msg;
+          if (shouldLog("election: " + err.getMessage())) {
+            LOG.warn("writer election could not reach the database: {}", err.getMessage());
           }
           return release().map(x -> role);
         })
         .onComplete(ar -> attempting = false);
+  }
+
+  private boolean shouldLog(String cause) {
+    long now = System.currentTimeMillis();
+    if (cause.equals(lastError) && now - lastLoggedAt < 60_000) {
+      return false;
+    }
+    lastError = cause;
+    lastLoggedAt = now;
+    return true;
   }
 
   private void connectionClosed(PgConnection closed) {

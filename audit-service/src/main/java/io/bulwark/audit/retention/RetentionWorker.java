@@ -149,12 +149,12 @@ public final class RetentionWorker implements Ledger.LeaderTask {
   private Future<JsonObject> archive(Ledger l, Instant now) {
     OffsetDateTime cutoff = now.minus(settings.hotRetention()).atOffset(ZoneOffset.UTC);
     return Future.all(entries.prunedBelow(), checkpoints.latest(), checkpoints.keys(),
-        pool.preparedQuery("SELECT min(idx) FROM audit.entries WHERE entry_time >= $1").execute(Tuple.of(cutoff))).compose(all -> {
+        pool.preparedQuery("SELECT idx FROM audit.entries WHERE entry_time >= $1 ORDER BY entry_time, idx LIMIT 1").execute(Tuple.of(cutoff))).compose(all -> {
       long pruned = all.<Long>resultAt(0);
       java.util.Optional<StoredCheckpoint> latest = all.resultAt(1);
       List<CheckpointStore.KeyIdentity> keys = all.resultAt(2);
       io.vertx.sqlclient.RowSet<Row> firstKeptRow = all.resultAt(3);
-      Long firstKept = firstKeptRow.iterator().next().getLong(0);
+      Long firstKept = firstKeptRow.size() == 0 ? null : firstKeptRow.iterator().next().getLong(0);
       long size = l.committedSize();
       if (latest.isEmpty() || size <= 0) {
         return Future.succeededFuture(new JsonObject().put("archived", 0));

@@ -68,13 +68,11 @@ public final class EntryStore {
     // then walks (tenant, idx) or (actor, idx) instead of filtering every row of the tenant by time.
     if (s.from() != null) {
       args.add(s.from());
-      where.append(" AND entry_time >= $").append(args.size()).append(" AND idx >= (SELECT coalesce(min(idx), ")
-          .append(Long.MAX_VALUE).append(") FROM audit.entries WHERE entry_time >= $").append(args.size()).append(")");
+      where.append(" AND entry_time >= $").append(args.size()).append(" AND idx >= ").append(firstAtOrAfter(args.size()));
     }
     if (s.to() != null) {
       args.add(s.to());
-      where.append(" AND entry_time < $").append(args.size()).append(" AND idx < (SELECT coalesce(min(idx), ")
-          .append(Long.MAX_VALUE).append(") FROM audit.entries WHERE entry_time >= $").append(args.size()).append(")");
+      where.append(" AND entry_time < $").append(args.size()).append(" AND idx < ").append(firstAtOrAfter(args.size()));
     }
     if (s.before() != null) {
       args.add(s.before());
@@ -89,6 +87,12 @@ public final class EntryStore {
       }
       return out;
     });
+  }
+
+  /** The index of the first entry at or after time parameter {@code $n}: one step down the (entry_time, idx) index. */
+  private static String firstAtOrAfter(int n) {
+    return "coalesce((SELECT idx FROM audit.entries WHERE entry_time >= $" + n + " ORDER BY entry_time, idx LIMIT 1), "
+        + Long.MAX_VALUE + ")";
   }
 
   private static void filter(StringBuilder where, List<Object> args, String column, String value) {

@@ -219,6 +219,13 @@ class LedgerIT {
     JsonObject future = audit.request(Addresses.AUDIT_SEARCH, new JsonObject().put("v", 1).put("tenant", "t-search")
         .put("from", "2999-01-01T00:00:00Z"));
     assertTrue(future.getJsonArray("entries").isEmpty());
+    java.time.Instant now = java.time.Instant.now();
+    JsonObject window = audit.request(Addresses.AUDIT_SEARCH, new JsonObject().put("v", 1).put("tenant", "t-search")
+        .put("from", now.minusSeconds(600).toString()).put("to", now.plusSeconds(600).toString()).put("limit", 500));
+    assertEquals(120, window.getJsonArray("entries").size(), "a time window around the appends finds them all");
+    JsonObject before = audit.request(Addresses.AUDIT_SEARCH, new JsonObject().put("v", 1).put("tenant", "t-search")
+        .put("to", now.minusSeconds(600).toString()));
+    assertTrue(before.getJsonArray("entries").isEmpty());
     assertEquals(400, audit.failure(Addresses.AUDIT_SEARCH, new JsonObject().put("v", 1).put("from", "yesterday")).failureCode());
     assertEquals(400, audit.failure(Addresses.AUDIT_SEARCH, new JsonObject().put("v", 1).put("limit", 100_000)).failureCode());
   }

@@ -50,12 +50,14 @@ class RetentionIT {
 
   @Test
   void archivesPrunesKeepsProofsValidAndExpiresSegments() throws Exception {
-    try (AuditHarness audit = new AuditHarness("retention", Map.of("BULWARK_AUDIT_HOT_RETENTION", "2s", "BULWARK_AUDIT_ARCHIVE_RETENTION", "7s",
+    try (AuditHarness audit = new AuditHarness("retention", Map.of("BULWARK_AUDIT_HOT_RETENTION", "4s", "BULWARK_AUDIT_ARCHIVE_RETENTION", "8s",
         "BULWARK_AUDIT_RETENTION_INTERVAL", "1d", "BULWARK_AUDIT_SEGMENT_MAX_ENTRIES", "256", "BULWARK_AUDIT_ARCHIVE_DIR", archive.toString()))) {
       long[] old = audit.appendMany(600, "t-old");
       JsonObject early = audit.awaitCheckpoint(old[old.length - 1] + 1);
       long oldEnd = old[old.length - 1] + 1;
-      AuditHarness.sleep(2500);
+      long oldNewest = audit.count("SELECT (extract(epoch FROM max(entry_time)) * 1000)::bigint FROM audit.entries");
+      // the fresh entries get a 4 s margin before they too would pass hot retention
+      AuditHarness.sleep(4200);
       long[] fresh = audit.appendMany(300, "t-new");
       JsonObject late = audit.awaitCheckpoint(fresh[fresh.length - 1] + 1);
 
@@ -102,9 +104,11 @@ class RetentionIT {
       ReplyException gone = audit.failure(Addresses.AUDIT_EXPORT, new JsonObject().put("v", 1).put("from", 0L).put("to", 10L));
       assertEquals(410, gone.failureCode());
       assertEquals("audit.pruned", AuditHarness.code(gone));
+      ReplyException prunedEntry = audit.failure(Addresses.AUDIT_ENTRY, new JsonObject().put("v", 1).put("index", 5L));
+      assertEquals(410, prunedEntry.failureCode());
 
-      // archive retention: the segments' newest entries pass 7 s, then a run deletes them
-      AuditHarness.sleep(5000);
+      // archive retention: once the segments' newest entries are 8 s old, a run deletes them
+      AuditHarness.sleep(Math.max(0, oldNewest + 8300 - System.currentTimeMillis()));
       JsonObject expired = retention(audit, "run").getJsonObject("lastRun");
       assertEquals(3, expired.getInteger("segmentsDeleted"), expired.encode());
       for (Path m : segments) {

@@ -34,7 +34,7 @@ import java.util.zip.GZIPInputStream;
 public final class BundleVerifier {
   static final String BUNDLE_FORMAT = "bulwark-audit-bundle/v1";
   static final String SEGMENT_FORMAT = "bulwark-audit-segment/v1";
-  private static final JsonFactory JSON = CanonicalJson.STREAMING.getFactory();
+  static final JsonFactory JSON = CanonicalJson.STREAMING.getFactory();
   private static final int BUFFER = 1 << 16;
 
   private BundleVerifier() {}
@@ -55,7 +55,7 @@ public final class BundleVerifier {
   }
 
   /** The top-level fields, collected while streaming. */
-  private static final class Header {
+  static final class Header {
     String format;
     String origin;
     String scope;
@@ -77,6 +77,10 @@ public final class BundleVerifier {
   }
 
   private static VerificationResult verify(Path path, Collection<VerifierKey> trusted) throws IOException {
+    VerificationResult fast = ParallelVerify.bundle(path, trusted);
+    if (fast != null) {
+      return fast;
+    }
     Header h = new Header();
     LedgerVerifier v = null;
     boolean entriesSkipped = false;
@@ -87,33 +91,47 @@ public final class BundleVerifier {
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         p.nextToken();
-        switch (field) {
-          case "format" -> h.format = text(p);
-          case "origin" -> h.origin = text(p);
-          case "scope" -> h.scope = text(p);
-          case "from" -> h.from = number(p);
-          case "to" -> h.to = number(p);
-          case "leftEdge" -> h.leftEdge = hashes(p);
-          case "checkpoints" -> h.checkpoints = checkpoints(p);
-          case "checkpoint" -> h.segmentCheckpoint = p.readValueAsTree();
-          case "consistency" -> consistency(p, h);
-          case "file" -> h.file = text(p);
-          case "sha256" -> h.sha256 = text(p);
-          case "bytes" -> h.bytes = number(p);
-          case "entries" -> {
-            if (v == null && h.readyForEntries() && BUNDLE_FORMAT.equals(h.format)) {
-              v = start(h, trusted);
-              entries(p, h, v);
-            } else {
-              // the header comes after the entries: a second pass reads them once it is known
-              p.skipChildren();
-              entriesSkipped = true;
-            }
+        if (!headerField(p, h, field)) {
+          if (v == null && h.readyForEntries() && BUNDLE_FORMAT.equals(h.format)) {
+            v = start(h, trusted);
+            entries(p, h, v);
+          } else {
+            // the header comes after the entries: a second pass reads them once it is known
+            p.skipChildren();
+            entriesSkipped = true;
           }
-          default -> p.skipChildren();
         }
       }
     }
+    return conclude(path, h, v, trusted, entriesSkipped);
+  }
+
+  /** Reads one top-level field other than {@code entries} (for which it returns false, leaving it to the caller). */
+  static boolean headerField(JsonParser p, Header h, String field) throws IOException {
+    switch (field) {
+      case "format" -> h.format = text(p);
+      case "origin" -> h.origin = text(p);
+      case "scope" -> h.scope = text(p);
+      case "from" -> h.from = number(p);
+      case "to" -> h.to = number(p);
+      case "leftEdge" -> h.leftEdge = hashes(p);
+      case "checkpoints" -> h.checkpoints = checkpoints(p);
+      case "checkpoint" -> h.segmentCheckpoint = p.readValueAsTree();
+      case "consistency" -> consistency(p, h);
+      case "file" -> h.file = text(p);
+      case "sha256" -> h.sha256 = text(p);
+      case "bytes" -> h.bytes = number(p);
+      case "entries" -> {
+        return false;
+      }
+      default -> p.skipChildren();
+    }
+    return true;
+  }
+
+  /** What follows the top-level object: a segment's entries, or a bundle's consistency proofs and last checkpoints. */
+  static VerificationResult conclude(Path path, Header h, LedgerVerifier v, Collection<VerifierKey> trusted,
+      boolean entriesSkipped) throws IOException {
     if (SEGMENT_FORMAT.equals(h.format)) {
       return segment(path, h, trusted);
     }
@@ -137,7 +155,7 @@ public final class BundleVerifier {
     return "tenant".equals(h.scope) ? v.finish() : v.finish(h.to);
   }
 
-  private static LedgerVerifier start(Header h, Collection<VerifierKey> trusted) {
+  static LedgerVerifier start(Header h, Collection<VerifierKey> trusted) {
     LedgerVerifier v = new LedgerVerifier(h.origin, trusted);
     if ("tenant".equals(h.scope)) {
       v.beginSparse(h.checkpoints);
@@ -214,6 +232,10 @@ public final class BundleVerifier {
       return VerificationResult.malformed("the segment manifest lacks origin, from, to, leftEdge, checkpoint, file or sha256");
     }
     Path data = manifest.resolveSibling(h.file);
+    VerificationResult fast = ParallelVerify.segment(data, h, trusted);
+    if (fast != null) {
+      return fast;
+    }
     MessageDigest sha = sha256();
     long size = 0;
     try (InputStream in = new DigestInputStream(Files.newInputStream(data), sha)) {
@@ -222,17 +244,12 @@ public final class BundleVerifier {
         size += n;
       }
     }
-    String actual = HexFormat.of().formatHex(sha.digest());
-    if (!actual.equalsIgnoreCase(h.sha256) || (h.bytes != null && h.bytes != size)) {
-      return VerificationResult.failed(VerificationResult.SEGMENT_CHECKSUM, null, 0, 0, h.file + " has SHA-256 "
-          + actual + " and " + size + " bytes; the manifest says " + h.sha256 + (h.bytes == null ? "" : " and " + h.bytes));
-    }
-    List<byte[]> rightEdge = new ArrayList<>();
-    for (JsonNode n : h.segmentCheckpoint.path("rightEdge")) {
-      rightEdge.add(n.binaryValue());
+    VerificationResult badSum = checksum(h, sha.digest(), size);
+    if (badSum != null) {
+      return badSum;
     }
     LedgerVerifier v = new LedgerVerifier(h.origin, trusted);
-    v.begin(h.from, h.leftEdge, List.of(new LedgerVerifier.CheckpointInput(h.segmentCheckpoint.get("note").asText(), rightEdge)));
+    v.begin(h.from, h.leftEdge, List.of(segmentCheckpoint(h)));
     // the file was just hashed; it is read a second time so the checksum is known before anything is trusted
     try (JsonParser p = JSON.createParser(new GZIPInputStream(Files.newInputStream(data), BUFFER))) {
       while (p.nextToken() == JsonToken.START_OBJECT && !v.failed()) {
@@ -257,6 +274,24 @@ public final class BundleVerifier {
       }
     }
     return v.finish(h.to);
+  }
+
+  static LedgerVerifier.CheckpointInput segmentCheckpoint(Header h) throws IOException {
+    List<byte[]> rightEdge = new ArrayList<>();
+    for (JsonNode n : h.segmentCheckpoint.path("rightEdge")) {
+      rightEdge.add(n.binaryValue());
+    }
+    return new LedgerVerifier.CheckpointInput(h.segmentCheckpoint.get("note").asText(), rightEdge);
+  }
+
+  /** The {@code segment-checksum} failure when the data file is not the one the manifest describes, else null. */
+  static VerificationResult checksum(Header h, byte[] digest, long size) {
+    String actual = HexFormat.of().formatHex(digest);
+    if (!actual.equalsIgnoreCase(h.sha256) || (h.bytes != null && h.bytes != size)) {
+      return VerificationResult.failed(VerificationResult.SEGMENT_CHECKSUM, null, 0, 0, h.file + " has SHA-256 "
+          + actual + " and " + size + " bytes; the manifest says " + h.sha256 + (h.bytes == null ? "" : " and " + h.bytes));
+    }
+    return null;
   }
 
   private static void consistency(JsonParser p, Header h) throws IOException {
@@ -298,7 +333,7 @@ public final class BundleVerifier {
     return out;
   }
 
-  private static List<byte[]> hashes(JsonParser p) throws IOException {
+  static List<byte[]> hashes(JsonParser p) throws IOException {
     expect(p, JsonToken.START_ARRAY, "a list of hashes");
     List<byte[]> out = new ArrayList<>();
     while (p.nextToken() == JsonToken.VALUE_STRING) {
@@ -314,7 +349,7 @@ public final class BundleVerifier {
    * A base64 string value, decoded by the JDK straight from the parser's characters: Jackson's own decoder takes
    * about as long as hashing the entry, which mattered for the million-entries-a-second goal.
    */
-  private static byte[] binary(JsonParser p) throws IOException {
+  static byte[] binary(JsonParser p) throws IOException {
     expect(p, JsonToken.VALUE_STRING, "a base64 string");
     char[] chars = p.getTextCharacters();
     int off = p.getTextOffset();
@@ -342,7 +377,7 @@ public final class BundleVerifier {
     return p.getText();
   }
 
-  private static Long number(JsonParser p) throws IOException {
+  static Long number(JsonParser p) throws IOException {
     if (p.currentToken() == JsonToken.VALUE_NULL) {
       return null;
     }
@@ -350,14 +385,14 @@ public final class BundleVerifier {
     return p.getLongValue();
   }
 
-  private static void expect(JsonParser p, JsonToken token, String what) throws IOException {
+  static void expect(JsonParser p, JsonToken token, String what) throws IOException {
     if (p.currentToken() != token) {
       throw new IOException("expected " + what + " at line " + p.currentLocation().getLineNr() + ", found "
           + p.currentToken());
     }
   }
 
-  private static MessageDigest sha256() {
+  static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

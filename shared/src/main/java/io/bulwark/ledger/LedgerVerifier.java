@@ -173,6 +173,14 @@ public final class LedgerVerifier {
 
   /** The entry at {@code index} (contiguous mode): its exact bytes and the leaf hash recorded for it, if any. */
   public void accept(long index, byte[] leaf, byte[] recordedHash) {
+    accept(index, leaf, null, 0, recordedHash);
+  }
+
+  /**
+   * As {@link #accept(long, byte[], byte[])} with the leaf hash already computed at {@code known[knownOff..]} (by a
+   * parsing thread), or null to hash here; the leaf bytes are then only read to explain a failure.
+   */
+  void accept(long index, byte[] leaf, byte[] known, int knownOff, byte[] recordedHash) {
     if (failure != null || !begun) {
       return;
     }
@@ -213,7 +221,11 @@ public final class LedgerVerifier {
       fail(MALFORMED_BUNDLE, index, "recorded hash of entry " + index + " has " + recordedHash.length + " bytes");
       return;
     }
-    hasher.leafInto(leaf, 0, leaf.length, leafHash, 0);
+    if (known != null) {
+      System.arraycopy(known, knownOff, leafHash, 0, 32);
+    } else {
+      hasher.leafInto(leaf, 0, leaf.length, leafHash, 0);
+    }
     if (firstDiff < 0) {
       if (recordedHash != null && !Arrays.equals(recordedHash, leafHash)) {
         firstDiff = next;

@@ -115,13 +115,6 @@ class RetentionIT {
         assertFalse(Files.exists(m), m + " outlived archive retention");
         assertFalse(Files.exists(Path.of(m.toString().replace(".manifest.json", ".jsonl.gz"))), m + " data outlived archive retention");
       }
-      // meanwhile the once-fresh entries passed hot retention too and went to new segments, which verify
-      List<Path> newer = manifests(archive);
-      assertFalse(newer.isEmpty());
-      for (Path m : newer) {
-        VerificationResult r = BundleVerifier.verifyFile(m, keys);
-        assertTrue(r.verified(), m + ": " + r.toJson());
-      }
       assertEquals(3, audit.count("SELECT count(*) FROM audit.retention_log WHERE kind = 'segment-deleted'"));
       assertEquals(3, audit.count("SELECT count(*) FROM audit.entries WHERE action = 'audit.retention.segment_deleted'"));
     }

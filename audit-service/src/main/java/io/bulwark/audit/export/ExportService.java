@@ -85,17 +85,9 @@ public final class ExportService {
   }
 
   private Future<List<StoredCheckpoint>> checkpointsFor(long from, long to) {
-    return Future.all(checkpoints.between(from + 1, to, 100_000), checkpoints.covering(to)).map(all -> {
-      List<StoredCheckpoint> inRange = all.resultAt(0);
+    return Future.all(checkpoints.spread(from + 1, to, MAX_CHECKPOINTS), checkpoints.covering(to)).map(all -> {
+      List<StoredCheckpoint> chosen = new ArrayList<>(all.<List<StoredCheckpoint>>resultAt(0));
       java.util.Optional<StoredCheckpoint> covering = all.resultAt(1);
-      List<StoredCheckpoint> chosen = new ArrayList<>();
-      int step = Math.max(1, (inRange.size() + MAX_CHECKPOINTS - 1) / MAX_CHECKPOINTS);
-      for (int i = 0; i < inRange.size(); i += step) {
-        chosen.add(inRange.get(i));
-      }
-      if (!inRange.isEmpty() && chosen.get(chosen.size() - 1) != inRange.get(inRange.size() - 1)) {
-        chosen.add(inRange.get(inRange.size() - 1));
-      }
       covering.filter(c -> chosen.isEmpty() || c.size() > chosen.get(chosen.size() - 1).size()).ifPresent(chosen::add);
       return chosen;
     });

@@ -53,7 +53,8 @@ public final class RetentionWorker implements Ledger.LeaderTask {
   private volatile boolean paused;
   private volatile String lastError;
   private volatile JsonObject lastRun;
-  private Future<JsonObject> running;
+  /** Only touched on the service verticle's context (its bus consumer and timer); read by status() anywhere. */
+  private volatile Future<JsonObject> running;
   private long timer = -1;
 
   public RetentionWorker(Vertx vertx, LedgerSettings settings, Pool pool, EntryStore entries, CheckpointStore checkpoints,
@@ -119,7 +120,7 @@ public final class RetentionWorker implements Ledger.LeaderTask {
   }
 
   /** One pass: archive and prune what is past hot retention, delete segments past archive retention. */
-  public synchronized Future<JsonObject> run(String trigger) {
+  public Future<JsonObject> run(String trigger) {
     Ledger l = ledger;
     if (l == null || (paused && "schedule".equals(trigger))) {
       return Future.succeededFuture(status());
@@ -138,11 +139,7 @@ public final class RetentionWorker implements Ledger.LeaderTask {
           lastError = String.valueOf(err.getMessage());
           LOG.error("audit retention failed: {}", lastError, kv("event", "audit_retention_failed"));
         })
-        .onComplete(ar -> {
-          synchronized (this) {
-            running = null;
-          }
-        });
+        .onComplete(ar -> running = null);
     return running;
   }
 
@@ -194,7 +191,7 @@ public final class RetentionWorker implements Ledger.LeaderTask {
                   Files.deleteIfExists(manifest.resolveSibling(SegmentWriter.baseName(from, to) + ".jsonl.gz"));
                   throw new IllegalStateException("archive segment " + from + "-" + to + " failed verification: " + check.toJson());
                 }
-                return new Object[] {manifest, writer.sha256Hex(manifest), writer.bytes(), lastTime};
+                return new Object[] {manifest, writer.sha256Hex(), writer.bytes(), lastTime};
               }, true))
               .onFailure(err -> vertx.executeBlocking(() -> {
                 writer.close();

@@ -33,6 +33,7 @@ final class SegmentWriter implements AutoCloseable {
   private final MessageDigest sha;
   private final GZIPOutputStream gzip;
   private long bytes;
+  private String sha256;
 
   SegmentWriter(Path dir, long from) {
     this.dir = dir;
@@ -93,8 +94,9 @@ final class SegmentWriter implements AutoCloseable {
       String base = baseName(from, to);
       Path data = dir.resolve(base + ".jsonl.gz");
       Files.move(tmp, data, StandardCopyOption.ATOMIC_MOVE);
+      sha256 = HexFormat.of().formatHex(sha.digest());
       JsonObject manifest = new JsonObject().put("format", FORMAT).put("origin", origin).put("from", from).put("to", to)
-          .put("file", data.getFileName().toString()).put("sha256", HexFormat.of().formatHex(sha.digest())).put("bytes", bytes)
+          .put("file", data.getFileName().toString()).put("sha256", sha256).put("bytes", bytes)
           .put("leftEdge", encode(leftEdge))
           .put("checkpoint", new JsonObject().put("note", checkpointNote).put("rightEdge", encode(rightEdge)))
           .put("keys", new JsonArray(vkeys)).put("createdAt", createdAt.toString());
@@ -112,12 +114,9 @@ final class SegmentWriter implements AutoCloseable {
     return bytes;
   }
 
-  String sha256Hex(Path manifest) {
-    try {
-      return new JsonObject(Files.readString(manifest)).getString("sha256");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** SHA-256 of the data file, once {@link #finish} has run. */
+  String sha256Hex() {
+    return sha256;
   }
 
   private static JsonArray encode(List<byte[]> hashes) {

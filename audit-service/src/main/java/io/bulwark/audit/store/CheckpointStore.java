@@ -51,11 +51,17 @@ public final class CheckpointStore {
     return one("SELECT tree_size, root_hash, note, key_id, created_at FROM audit.checkpoints WHERE tree_size = $1", Tuple.of(size));
   }
 
-  /** Checkpoints with sizes in [from, to], ascending, at most {@code limit}. */
-  public Future<List<StoredCheckpoint>> between(long from, long to, int limit) {
-    return sql.preparedQuery("SELECT tree_size, root_hash, note, key_id, created_at FROM audit.checkpoints"
-            + " WHERE tree_size >= $1 AND tree_size <= $2 ORDER BY tree_size LIMIT $3")
-        .execute(Tuple.of(from, to, limit))
+  /**
+   * Checkpoints with sizes in [from, to], ascending: all of them up to {@code max}, else an even spread of about
+   * {@code max} that always includes the largest. Thinned out by the database, so a busy year of one checkpoint a
+   * second never crosses the wire.
+   */
+  public Future<List<StoredCheckpoint>> spread(long from, long to, int max) {
+    return sql.preparedQuery("SELECT tree_size, root_hash, note, key_id, created_at FROM ("
+            + " SELECT c.*, row_number() OVER (ORDER BY tree_size) AS rn, count(*) OVER () AS n FROM audit.checkpoints c"
+            + " WHERE tree_size >= $1 AND tree_size <= $2) x"
+            + " WHERE (rn - 1) % greatest(1, ceil(n::numeric / $3)::bigint) = 0 OR rn = n ORDER BY tree_size")
+        .execute(Tuple.of(from, to, max))
         .map(rs -> {
           List<StoredCheckpoint> out = new ArrayList<>();
           rs.forEach(r -> out.add(row(r)));

@@ -53,6 +53,7 @@ public final class LedgerVerification implements Ledger.LeaderTask {
   private final AuditMetrics metrics;
   private final Ledger ledger;
   private volatile JsonObject last;
+  /** Only touched on the service verticle's context (its bus consumer and timer). */
   private Future<JsonObject> running;
   private long timer = -1;
 
@@ -87,7 +88,7 @@ public final class LedgerVerification implements Ledger.LeaderTask {
   }
 
   /** Verifies the whole hot ledger; concurrent requests share one run. */
-  public synchronized Future<JsonObject> verify(String trigger) {
+  public Future<JsonObject> verify(String trigger) {
     if (running != null) {
       return running;
     }
@@ -110,11 +111,7 @@ public final class LedgerVerification implements Ledger.LeaderTask {
           }
           return json;
         })
-        .onComplete(ar -> {
-          synchronized (this) {
-            running = null;
-          }
-        });
+        .onComplete(ar -> running = null);
     return running;
   }
 
@@ -135,8 +132,7 @@ public final class LedgerVerification implements Ledger.LeaderTask {
         return Future.succeededFuture(new VerificationResult(true, "ok", null, 0L, 0L, "no checkpoint yet"));
       }
       long to = latest.get().size();
-      return checkpoints.between(from + 1, to, Integer.MAX_VALUE).compose(cps -> {
-        List<StoredCheckpoint> chosen = spread(cps);
+      return checkpoints.spread(from + 1, to, MAX_CHECKPOINTS).compose(chosen -> {
         List<Subtree> left = ProofPlan.decompose(0, from);
         return tree.hashes(left).compose(leftHashes -> {
           LedgerVerifier verifier = new LedgerVerifier(settings.origin(), trusted);
@@ -146,21 +142,6 @@ public final class LedgerVerification implements Ledger.LeaderTask {
         });
       }).compose(result -> result.verified() ? checkTiles(result) : Future.succeededFuture(result));
     });
-  }
-
-  private static List<StoredCheckpoint> spread(List<StoredCheckpoint> cps) {
-    if (cps.size() <= MAX_CHECKPOINTS) {
-      return cps;
-    }
-    List<StoredCheckpoint> out = new ArrayList<>();
-    int step = (cps.size() + MAX_CHECKPOINTS - 1) / MAX_CHECKPOINTS;
-    for (int i = 0; i < cps.size(); i += step) {
-      out.add(cps.get(i));
-    }
-    if (out.get(out.size() - 1) != cps.get(cps.size() - 1)) {
-      out.add(cps.get(cps.size() - 1));
-    }
-    return out;
   }
 
   /** Feeds entries [next, to) page by page; hashing happens on a worker thread, in order. */

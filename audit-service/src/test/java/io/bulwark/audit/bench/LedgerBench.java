@@ -93,6 +93,13 @@ public final class LedgerBench {
       double ledgerMedian = median(ledgerRates);
       System.out.printf("append: median raw %.0f rows/s, median ledger %.0f entries/s, ratio %.2f (%d entries per run, %d in flight)%n",
           rawMedian, ledgerMedian, ledgerMedian / rawMedian, n, window);
+      // the ledger just written, verified in-service from the database (entries, checkpoints, every tile)
+      JsonObject result = vertx.eventBus().<JsonObject>request(Addresses.AUDIT_VERIFY, new JsonObject().put("v", 1),
+          new DeliveryOptions().setSendTimeout(600_000)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES)
+          .body().getJsonObject("result");
+      System.out.printf("append: in-service verification of the %d-entry ledger: verified=%s in %d ms (%.0f entries/s)%n",
+          result.getLong("entries"), result.getBoolean("verified"), result.getLong("durationMs"),
+          result.getLong("entries") / (result.getLong("durationMs") / 1000.0));
       raw.close();
       TestServices.stop(audit);
     }

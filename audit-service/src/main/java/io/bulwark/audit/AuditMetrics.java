@@ -33,7 +33,8 @@ public final class AuditMetrics {
   private final Counter appendFailures;
   private final DistributionSummary batchSize;
   private final AtomicLong treeSize = new AtomicLong();
-  private final AtomicLong lastCheckpointMillis = new AtomicLong();
+  private final AtomicLong lastCheckpointSize = new AtomicLong();
+  private final AtomicLong uncoveredSince = new AtomicLong();
   private final AtomicLong leader = new AtomicLong();
   private final Counter checkpoints;
   private final Counter verifications;
@@ -53,8 +54,11 @@ public final class AuditMetrics {
     batchSize = DistributionSummary.builder(BATCH_SIZE).description("Appends per ledger transaction")
         .serviceLevelObjectives(1, 10, 100, 500, 1000, 5000).register(registry);
     Gauge.builder(TREE_SIZE, treeSize, AtomicLong::get).description("Entries in the ledger (tree size)").register(registry);
-    Gauge.builder(CHECKPOINT_AGE, lastCheckpointMillis, t -> t.get() == 0 ? Double.NaN : (System.currentTimeMillis() - t.get()) / 1000.0)
-        .description("Seconds since the latest signed checkpoint").register(registry);
+    // how long the oldest entry not yet in a signed checkpoint has waited: 0 when every entry is covered, so an idle
+    // ledger (which signs nothing, by design) does not look stale, and a stuck signer shows at once
+    Gauge.builder(CHECKPOINT_AGE, uncoveredSince, t -> t.get() == 0 ? 0 : (System.currentTimeMillis() - t.get()) / 1000.0)
+        .description("Seconds the oldest entry not yet in a signed checkpoint has waited (0 when all are covered)")
+        .register(registry);
     Gauge.builder(LEADER, leader, AtomicLong::get).description("1 when this instance is the ledger writer").register(registry);
     checkpoints = Counter.builder(CHECKPOINTS).description("Checkpoints signed and stored").register(registry);
     verifications = Counter.builder(VERIFICATIONS).description("Full ledger verifications run").register(registry);
@@ -72,9 +76,22 @@ public final class AuditMetrics {
 
   public void appendFailed(int n) { appendFailures.increment(n); }
   public void batch(int n) { batchSize.record(n); }
-  public void treeSize(long n) { treeSize.set(n); }
-  public void checkpointSigned(long epochMillis) { checkpoints.increment(); lastCheckpointMillis.set(epochMillis); }
-  public void lastCheckpoint(long epochMillis) { lastCheckpointMillis.set(epochMillis); }
+  public void treeSize(long n) {
+    treeSize.set(n);
+    if (n > lastCheckpointSize.get()) {
+      uncoveredSince.compareAndSet(0, System.currentTimeMillis());
+    }
+  }
+  public void checkpointSigned(long size) {
+    checkpoints.increment();
+    lastCheckpoint(size);
+  }
+
+  public void lastCheckpoint(long size) {
+    lastCheckpointSize.set(size);
+    // entries appended after this checkpoint started waiting no later than now
+    uncoveredSince.set(treeSize.get() > size ? System.currentTimeMillis() : 0);
+  }
   public void signingFailed() { signingFailures.increment(); }
   public void verified(boolean ok) { verifications.increment(); if (!ok) { verificationFailures.increment(); } }
   public void archived(long n) { archived.increment(n); }

@@ -75,7 +75,7 @@ public final class Checkpointer {
     return store.insert(size, root, note, keyId)
         .map(stored -> {
           lastSize = size;
-          metrics.checkpointSigned(System.currentTimeMillis());
+          metrics.checkpointSigned(size);
           return size;
         })
         .onFailure(err -> {

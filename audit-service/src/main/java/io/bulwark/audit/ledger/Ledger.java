@@ -137,7 +137,7 @@ public final class Ledger {
           if (last != null) {
             w.notBefore(last.toInstant());
           }
-          latest.ifPresent(cp -> metrics.lastCheckpoint(cp.createdAt().toEpochMilli()));
+          latest.ifPresent(cp -> metrics.lastCheckpoint(cp.size()));
           Checkpointer c = new Checkpointer(vertx, w::committed, signer, settings.origin(), checkpoints, metrics,
               latest.map(CheckpointStore.StoredCheckpoint::size).orElse(0L));
           writerContext = vertx.getOrCreateContext();

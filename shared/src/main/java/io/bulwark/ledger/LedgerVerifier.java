@@ -1,9 +1,7 @@
 package io.bulwark.ledger;
 
 import static io.bulwark.ledger.VerificationResult.CONSISTENCY_FAILED;
-import static io.bulwark.ledger.VerificationResult.ENTRY_CHANGED;
 import static io.bulwark.ledger.VerificationResult.ENTRY_INSERTED;
-import static io.bulwark.ledger.VerificationResult.ENTRY_MALFORMED;
 import static io.bulwark.ledger.VerificationResult.ENTRY_MISSING;
 import static io.bulwark.ledger.VerificationResult.ENTRY_OUT_OF_PLACE;
 import static io.bulwark.ledger.VerificationResult.HASH_MISMATCH;
@@ -24,7 +22,7 @@ import java.util.List;
  * completed with their right edge in {@link #finish}). Entries are parsed only to explain a failure: the first entry
  * whose leaf hash differs from its recorded (tile) hash starts a second range fed with the recorded hashes, so the
  * next checkpoint tells whether the entries ({@code hash-mismatch}: the tile changed) or the recorded hashes
- * ({@code entry-changed} and friends, at the exact index) are authentic.
+ * ({@code entry-changed} and friends, at the exact index) are authentic; {@link TamperExplainer} names which.
  *
  * <p>Sparse mode ({@link #beginSparse}): each entry carries an inclusion proof against the last checkpoint.
  */
@@ -59,16 +57,8 @@ public final class LedgerVerifier {
   private long lastVerifiedSize;
   private long lastSparseIndex = -1;
   private CompactRange main;
-
-  // the first entry whose leaf hash differs from its recorded hash, and what is needed to explain it
-  private CompactRange alt;
-  private long firstDiff = -1;
-  private byte[] diffLeaf;
-  private Long diffClaim;
-  private Long nextClaim;
-  private Long claimAtTarget;
-  /** An explanation waiting for the entry at {@code diffClaim} (to tell a swap). */
-  private boolean deferred;
+  /** The first entry whose leaf hash differs from its recorded hash, and what is needed to explain it. */
+  private final TamperExplainer tamper = new TamperExplainer();
 
   // an index sequence that jumped: the position expected, and the index found there
   private long gapAt = -1;
@@ -205,11 +195,8 @@ public final class LedgerVerifier {
       }
       return;
     }
-    if (deferred) {
-      if (index == diffClaim) {
-        claimAtTarget = CanonicalJson.embeddedIndex(leaf);
-        explainDiff();
-      }
+    if (tamper.deferred()) {
+      report(tamper.awaited(index, leaf, next));
       next++;
       return;
     }
@@ -226,25 +213,8 @@ public final class LedgerVerifier {
     } else {
       hasher.leafInto(leaf, 0, leaf.length, leafHash, 0);
     }
-    if (firstDiff < 0) {
-      if (recordedHash != null && !Arrays.equals(recordedHash, leafHash)) {
-        firstDiff = next;
-        alt = main.copy();
-        diffLeaf = leaf.clone();
-        diffClaim = CanonicalJson.embeddedIndex(leaf);
-      }
-    } else {
-      if (next == firstDiff + 1) {
-        nextClaim = CanonicalJson.embeddedIndex(leaf);
-      }
-      if (diffClaim != null && next == diffClaim) {
-        claimAtTarget = CanonicalJson.embeddedIndex(leaf);
-      }
-    }
+    tamper.observe(next, leaf, leafHash, recordedHash, main);
     main.appendLeafHash(leafHash);
-    if (alt != null) {
-      alt.appendLeafHash(recordedHash != null ? recordedHash : leafHash);
-    }
     next++;
     entries++;
     checkDueCheckpoints();
@@ -275,18 +245,10 @@ public final class LedgerVerifier {
     boolean recordDiffers = recordedHash != null && !Arrays.equals(recordedHash, h);
     if (entryProven && !recordDiffers) {
       entries++;
-    } else if (entryProven) {
-      fail(HASH_MISMATCH, index, "entry " + index + " is proven but its recorded hash differs");
-    } else if (recordDiffers && proves(index, recordedHash, proof, last)) {
-      fail(ENTRY_CHANGED, index, "the recorded hash of entry " + index + " is proven, its bytes are not");
     } else {
-      Long claim = CanonicalJson.embeddedIndex(leaf);
-      if (claim != null && claim != index) {
-        fail(ENTRY_OUT_OF_PLACE, index, "entry at " + index + " says it is entry " + claim);
-      } else {
-        fail(VerificationResult.INCLUSION_FAILED_REASON, index, "entry " + index + " is not included in checkpoint "
-            + last.size());
-      }
+      // the recorded hash is only tried when the bytes are not proven
+      boolean recordProven = !entryProven && recordDiffers && proves(index, recordedHash, proof, last);
+      report(TamperExplainer.unproven(index, leaf, entryProven, recordProven, last.size()));
     }
   }
 
@@ -298,8 +260,8 @@ public final class LedgerVerifier {
     if (failure == null && gapAt >= 0) {
       fail(ENTRY_MISSING, gapAt, "entries jump from " + (gapAt - 1) + " to " + gapClaim);
     }
-    if (failure == null && deferred) {
-      explainDiff();
+    if (failure == null && tamper.deferred()) {
+      report(tamper.explain(next));
     }
     if (failure == null && !sparse) {
       for (; nextCp < cps.size() && failure == null; nextCp++) {
@@ -310,9 +272,11 @@ public final class LedgerVerifier {
               + next + ", has " + cp.rightEdge().size());
           break;
         }
+        CompactRange alt = tamper.recorded();
         checkRoot(cp, extend(main, parts, cp.rightEdge()), alt == null ? null : extend(alt, parts, cp.rightEdge()));
       }
     }
+    long firstDiff = tamper.firstDiff();
     if (failure == null && firstDiff >= 0) {
       // every checkpoint was reproduced by the entries, yet a recorded hash differs
       fail(HASH_MISMATCH, firstDiff, "recorded hash of entry " + firstDiff + " differs from its leaf hash");
@@ -325,7 +289,7 @@ public final class LedgerVerifier {
    * {@code entry-missing} at the first absent index.
    */
   public VerificationResult finish(long to) {
-    if (failure == null && begun && !sparse && gapAt < 0 && !deferred && next != to) {
+    if (failure == null && begun && !sparse && gapAt < 0 && !tamper.deferred() && next != to) {
       if (next < to) {
         fail(ENTRY_MISSING, next, "entries end at " + next + ", the export says " + to);
       } else {
@@ -359,81 +323,35 @@ public final class LedgerVerifier {
   }
 
   private void checkDueCheckpoints() {
-    while (failure == null && !deferred && nextCp < cps.size() && cps.get(nextCp).size() == next) {
+    while (failure == null && !tamper.deferred() && nextCp < cps.size() && cps.get(nextCp).size() == next) {
       Cp cp = cps.get(nextCp++);
       if (!cp.rightEdge().isEmpty()) {
         fail(MALFORMED_BUNDLE, null, "checkpoint " + cp.size() + " is reached by the entries but has a right edge");
         return;
       }
-      checkRoot(cp, main, alt);
+      checkRoot(cp, main, tamper.recorded());
     }
   }
 
   private void checkRoot(Cp cp, CompactRange entriesRange, CompactRange recordedRange) {
     byte[] signed = cp.checkpoint().rootHash();
     if (entriesRange.rootEquals(signed)) {
-      if (firstDiff >= 0) {
-        fail(HASH_MISMATCH, firstDiff, "the entries reproduce checkpoint " + cp.size()
-            + " but the recorded hash of entry " + firstDiff + " differs (the tile was changed)");
+      if (tamper.firstDiff() >= 0) {
+        fail(HASH_MISMATCH, tamper.firstDiff(), "the entries reproduce checkpoint " + cp.size()
+            + " but the recorded hash of entry " + tamper.firstDiff() + " differs (the tile was changed)");
         return;
       }
       verifiedCheckpoints++;
       lastVerifiedSize = Math.max(lastVerifiedSize, Math.min(cp.size(), next));
       return;
     }
-    if (recordedRange != null && recordedRange.rootEquals(signed)) {
-      explainDiff();
-      return;
-    }
-    if (firstDiff >= 0 && structuralEvidence()) {
-      explainDiff();
+    // the recorded hashes are the authentic ones, or the entries' own indexes show what was done to them
+    if ((recordedRange != null && recordedRange.rootEquals(signed)) || tamper.structuralEvidence()) {
+      report(tamper.explain(next));
       return;
     }
     fail(ROOT_MISMATCH, lastVerifiedSize, "checkpoint " + cp.size() + " is not reproduced by the entries after "
-        + lastVerifiedSize + (firstDiff >= 0 ? " nor by their recorded hashes" : ""));
-  }
-
-  private boolean structuralEvidence() {
-    return diffClaim == null || diffClaim != firstDiff || (nextClaim != null && nextClaim == firstDiff);
-  }
-
-  /** Names what happened at {@code firstDiff}, the first entry whose bytes no longer match the ledger. */
-  private void explainDiff() {
-    long p = firstDiff;
-    if (diffClaim == null) {
-      deferred = false;
-      fail(ENTRY_MALFORMED, p, CanonicalJson.parse(diffLeaf) == null ? "entry " + p + " is not JSON"
-          : "entry " + p + " has no index");
-      return;
-    }
-    long e = diffClaim;
-    if (e == p) {
-      if (nextClaim != null && nextClaim == p) {
-        fail(ENTRY_INSERTED, p, "entry " + p + " was inserted: the next entry also says it is " + p);
-      } else if (!CanonicalJson.isCanonical(diffLeaf)) {
-        fail(ENTRY_MALFORMED, p, "entry " + p + " was changed and is not canonical JSON");
-      } else {
-        fail(ENTRY_CHANGED, p, "entry " + p + " was changed");
-      }
-      return;
-    }
-    if (e < p) {
-      fail(ENTRY_INSERTED, p, "the entry at " + p + " says it is entry " + e);
-      return;
-    }
-    if (claimAtTarget == null && e < Long.MAX_VALUE && !deferred && e >= next) {
-      // wait for the entry at e: if it says p, the two were swapped
-      deferred = true;
-      return;
-    }
-    deferred = false;
-    if (claimAtTarget != null && claimAtTarget == p) {
-      fail(ENTRY_OUT_OF_PLACE, p, "entries " + p + " and " + e + " swapped");
-    } else if (e == p + 1 && (nextClaim == null || nextClaim == p + 2)) {
-      fail(ENTRY_MISSING, p, "entry " + p + " is missing: the entry at " + p + " says it is " + e);
-    } else {
-      fail(ENTRY_OUT_OF_PLACE, p, "the entry at " + p + " says it is entry " + e);
-    }
+        + lastVerifiedSize + (tamper.firstDiff() >= 0 ? " nor by their recorded hashes" : ""));
   }
 
   private boolean proves(long index, byte[] h, List<byte[]> proof, Checkpoint cp) {
@@ -463,6 +381,13 @@ public final class LedgerVerifier {
       return Long.toString(Checkpoint.parse(SignedNote.unverifiedBody(note)).size());
     } catch (NoteException | RuntimeException e) {
       return "(unreadable)";
+    }
+  }
+
+  /** Reports what the explainer found, if it found something yet. */
+  private void report(TamperExplainer.Finding f) {
+    if (f != null) {
+      fail(f.reason(), f.index(), f.detail());
     }
   }
 

@@ -309,11 +309,6 @@ public final class LedgerVerifier {
     return failure != null;
   }
 
-  /** The next index expected in contiguous mode. */
-  public long nextIndex() {
-    return next;
-  }
-
   private static CompactRange extend(CompactRange r, List<Subtree> parts, List<byte[]> hashes) {
     CompactRange c = r.copy();
     for (int i = 0; i < parts.size(); i++) {

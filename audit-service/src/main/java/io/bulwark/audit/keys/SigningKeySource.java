@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
 
 /**
  * Where the checkpoint signing key comes from: {@code BULWARK_SIGNING_KEY} (a PKCS#8 PEM, or the path of one). In
@@ -64,10 +63,5 @@ public final class SigningKeySource {
     } catch (IOException e) {
       throw new ConfigException("BULWARK_SIGNING_KEY", "names a file that cannot be read: " + path);
     }
-  }
-
-  /** Formats for {@code /v1/audit/keys}: one vkey per line. */
-  public static String vkeyLines(List<String> vkeys) {
-    return vkeys.isEmpty() ? "" : String.join("\n", vkeys) + "\n";
   }
 }

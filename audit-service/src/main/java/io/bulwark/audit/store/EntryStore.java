@@ -102,15 +102,6 @@ public final class EntryStore {
     }
   }
 
-  /** The lowest index still in the database, and the highest + 1 (both 0 when empty). */
-  public Future<long[]> bounds() {
-    return sql.query("SELECT coalesce(min(idx), 0), coalesce(max(idx) + 1, 0) FROM audit.entries").execute()
-        .map(rs -> {
-          Row r = rs.iterator().next();
-          return new long[] {r.getLong(0), r.getLong(1)};
-        });
-  }
-
   /** The minimum index the retention path has moved the ledger to (0 when nothing was pruned). */
   public Future<Long> prunedBelow() {
     return sql.query("SELECT coalesce(max(min_index), 0) FROM audit.retention_log WHERE kind = 'pruned'").execute()

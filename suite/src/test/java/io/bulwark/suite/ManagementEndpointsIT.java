@@ -60,9 +60,9 @@ class ManagementEndpointsIT {
     assertEquals(200, metrics.statusCode());
     assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
     String text = metrics.body();
-    assertTrue(text.contains("bulwark_http_requests_total{"), "no request counter");
+    assertTrue(text.contains("bulwark_api_requests_total{"), "no request counter");
     assertTrue(text.contains("route=\"/ready\""), "no route label for /ready");
-    assertTrue(text.contains("bulwark_http_request_duration_seconds_bucket{"), "no duration histogram");
+    assertTrue(text.contains("bulwark_api_request_duration_seconds_bucket{"), "no duration histogram");
     assertTrue(text.contains("jvm_memory_used_bytes{"), "no JVM metrics");
     assertTrue(text.contains("process_cpu_usage{") || text.contains("process_uptime_seconds{"), "no process metrics");
     assertTrue(text.contains("service=\"" + service + "\""), "no service tag");

@@ -24,6 +24,11 @@ public final class Addresses {
   public static final String AUDIT_RETENTION = "bulwark.audit.retention";
   /** Broadcast: ledger facts other services react to (verification failures, retention runs). */
   public static final String AUDIT_EVENTS = "bulwark.audit.events";
+  /**
+   * Broadcast: a tenant key was issued, replaced or revoked, or a tenant suspended or resumed; every gateway instance
+   * drops what it cached about that tenant.
+   */
+  public static final String GATEWAY_KEYS_EVENTS = "bulwark.gateway.keys.events";
   public static final String AUDIT_PING = "bulwark.audit.ping";
   public static final String BACKUP_PING = "bulwark.backup.ping";
   public static final String ALERT_PING = "bulwark.alert.ping";

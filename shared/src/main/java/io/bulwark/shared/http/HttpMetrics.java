@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /** Counts and times every request by method, route template (never the raw path) and status. */
 public final class HttpMetrics implements Handler<RoutingContext> {
-  public static final String REQUESTS = "bulwark.http.requests";
-  public static final String DURATION = "bulwark.http.request.duration";
+  public static final String REQUESTS = "bulwark.api.requests";
+  public static final String DURATION = "bulwark.api.request.duration";
   public static final String UNMATCHED = "unmatched";
   private static final Duration[] BUCKETS = {
       Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),

@@ -49,6 +49,7 @@ public record Problem(int status, String code, String title, String detail, Stri
       case 422 -> "Unprocessable Content";
       case 429 -> "Too Many Requests";
       case 503 -> "Service Unavailable";
+      case 502 -> "Bad Gateway";
       case 504 -> "Gateway Timeout";
       default -> status >= 500 ? "Internal Server Error" : "Error";
     };

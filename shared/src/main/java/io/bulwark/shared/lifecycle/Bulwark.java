@@ -56,7 +56,7 @@ public final class Bulwark {
       // Vert.x's own metrics (pools, event bus, HTTP) go to the first service's registry: one set per process.
       // Raw TCP client metrics are left out (every pool's client would register the same unlabelled gauges); SQL
       // client metrics carry the pool's name as namespace, one value per service schema. No raw HTTP method label:
-      // a client can send any token as a method; bulwark_http_requests_total has a bounded one.
+      // a client can send any token as a method; bulwark_api_requests_total has a bounded one.
       VertxOptions opts = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
           .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
           .setLabels(EnumSet.of(Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME, Label.EB_SIDE, Label.NAMESPACE)));

@@ -53,6 +53,14 @@ public final class ApiRouter {
     });
   }
 
+  /**
+   * Names the route of a request whose path is not a router template (a proxied route): {@code label} must come from a
+   * bounded set, such as a configured route id.
+   */
+  public static void label(RoutingContext ctx, String label) {
+    ctx.put(ROUTE_KEY, label);
+  }
+
   private static void onFailure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     if (failure instanceof ApiException e) {

@@ -15,10 +15,16 @@ final class SuiteHarness implements AutoCloseable {
   final Bulwark running;
 
   SuiteHarness(String name) {
+    this(name, Map.of());
+  }
+
+  /** With {@code extra} settings on top of the defaults (e.g. short auth windows, JWT keys). */
+  SuiteHarness(String name, Map<String, String> extra) {
     db = TestPostgres.create(name);
     List<BulwarkService> services = SuiteApplication.services();
     Map<String, String> env = TestServices.env(db.databaseUrl(), services);
     env.put("BULWARK_ADMIN_KEYS", ADMIN_KEY + "," + PREVIOUS_ADMIN_KEY);
+    env.putAll(extra);
     Bulwark started;
     try {
       started = TestServices.start(services, env);

@@ -2,7 +2,7 @@ package io.bulwark.gateway.api;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
-import io.bulwark.gateway.auth.AdminAuth;
+import io.bulwark.gateway.auth.Caller;
 import io.bulwark.shared.bus.Addresses;
 import io.bulwark.shared.bus.BusErrors;
 import io.bulwark.shared.http.ApiException;
@@ -42,14 +42,18 @@ public final class AuditApi {
     this.slow = new DeliveryOptions().setSendTimeout(Math.max(timeoutMs, 120_000));
   }
 
-  public void mount(Router router, Handler<RoutingContext> admin) {
-    ApiRouter.route(router, HttpMethod.GET, "/v1/audit/entries").handler(admin).handler(this::search);
-    ApiRouter.route(router, HttpMethod.GET, "/v1/audit/checkpoint").handler(admin).handler(this::checkpoint);
-    ApiRouter.route(router, HttpMethod.GET, "/v1/audit/keys").handler(admin).handler(this::keys);
-    ApiRouter.route(router, HttpMethod.GET, "/v1/audit/proof/:index").handler(admin).handler(this::proof);
-    ApiRouter.route(router, HttpMethod.GET, "/v1/audit/consistency").handler(admin).handler(this::consistency);
-    ApiRouter.route(router, HttpMethod.GET, "/v1/audit/export").handler(admin).handler(ctx -> export(ctx, "json"));
-    ApiRouter.route(router, HttpMethod.GET, "/v1/audit/export.csv").handler(admin).handler(ctx -> export(ctx, "csv"));
+  /**
+   * {@code reader} admits admins and tenant credentials holding {@code audit:read}; a tenant sees only its own entries
+   * (search and exports are scoped to it) and the ledger-wide facts that prove them (checkpoint, keys, proofs).
+   */
+  public void mount(Router router, Handler<RoutingContext> admin, Handler<RoutingContext> reader) {
+    ApiRouter.route(router, HttpMethod.GET, "/v1/audit/entries").handler(reader).handler(this::search);
+    ApiRouter.route(router, HttpMethod.GET, "/v1/audit/checkpoint").handler(reader).handler(this::checkpoint);
+    ApiRouter.route(router, HttpMethod.GET, "/v1/audit/keys").handler(reader).handler(this::keys);
+    ApiRouter.route(router, HttpMethod.GET, "/v1/audit/proof/:index").handler(reader).handler(this::proof);
+    ApiRouter.route(router, HttpMethod.GET, "/v1/audit/consistency").handler(reader).handler(this::consistency);
+    ApiRouter.route(router, HttpMethod.GET, "/v1/audit/export").handler(reader).handler(ctx -> export(ctx, "json"));
+    ApiRouter.route(router, HttpMethod.GET, "/v1/audit/export.csv").handler(reader).handler(ctx -> export(ctx, "csv"));
     ApiRouter.route(router, HttpMethod.POST, "/v1/audit/verify").handler(admin).handler(this::verify);
     ApiRouter.route(router, HttpMethod.GET, "/v1/audit/verify").handler(admin).handler(this::lastVerification);
     ApiRouter.route(router, HttpMethod.GET, "/v1/audit/retention").handler(admin).handler(ctx -> retention(ctx, "status"));
@@ -60,6 +64,7 @@ public final class AuditApi {
 
   private void search(RoutingContext ctx) {
     JsonObject q = query(ctx, SEARCH_PARAMS);
+    scopeToTenant(ctx, q);
     for (String numeric : new String[] {"cursor", "limit"}) {
       if (q.containsKey(numeric)) {
         q.put(numeric, number(q.getString(numeric), numeric));
@@ -104,6 +109,7 @@ public final class AuditApi {
 
   private void export(RoutingContext ctx, String format) {
     JsonObject q = query(ctx, Set.of("from", "to", "tenant"));
+    scopeToTenant(ctx, q);
     JsonObject msg = new JsonObject().put("format", format);
     if (q.containsKey("tenant")) {
       msg.put("tenant", q.getString("tenant"));
@@ -114,7 +120,7 @@ public final class AuditApi {
       }
     }
     ask(Addresses.AUDIT_EXPORT, msg, slow).onSuccess(r -> {
-      LOG.info("audit export by {}", ctx.<String>get(AdminAuth.ACTOR), kv("event", "audit.exported"), kv("format", format));
+      LOG.info("audit export by {}", Caller.of(ctx).actor(), kv("event", "audit.exported"), kv("format", format));
       var resp = ctx.response().putHeader("Cache-Control", "no-store");
       if ("csv".equals(format)) {
         resp.putHeader("Content-Type", "text/csv; charset=utf-8")
@@ -130,7 +136,7 @@ public final class AuditApi {
 
   private void verify(RoutingContext ctx) {
     query(ctx, Set.of());
-    ask(Addresses.AUDIT_VERIFY, new JsonObject().put("trigger", "admin:" + ctx.<String>get(AdminAuth.ACTOR)), slow)
+    ask(Addresses.AUDIT_VERIFY, new JsonObject().put("trigger", "admin:" + Caller.of(ctx).actor()), slow)
         .onSuccess(r -> json(ctx, r.getJsonObject("result").copy().put("requestId", RequestIds.of(ctx)))).onFailure(ctx::fail);
   }
 
@@ -143,9 +149,22 @@ public final class AuditApi {
 
   private void retention(RoutingContext ctx, String action) {
     query(ctx, Set.of());
-    ask(Addresses.AUDIT_RETENTION, new JsonObject().put("action", action).put("actor", ctx.<String>get(AdminAuth.ACTOR)),
+    ask(Addresses.AUDIT_RETENTION, new JsonObject().put("action", action).put("actor", Caller.of(ctx).actor()),
         "run".equals(action) ? slow : delivery)
         .onSuccess(r -> json(ctx, r.getJsonObject("retention").copy().put("requestId", RequestIds.of(ctx)))).onFailure(ctx::fail);
+  }
+
+  /** A tenant caller sees only its own tenant: the filter is forced, and asking for another tenant is refused. */
+  static void scopeToTenant(RoutingContext ctx, JsonObject q) {
+    Caller caller = Caller.of(ctx);
+    if (caller.admin()) {
+      return;
+    }
+    String asked = q.getString("tenant");
+    if (asked != null && !asked.equals(caller.tenant())) {
+      throw new ApiException(403, ErrorCodes.FORBIDDEN, "a tenant credential can only read its own tenant's entries");
+    }
+    q.put("tenant", caller.tenant());
   }
 
   private Future<JsonObject> ask(String address, JsonObject body, DeliveryOptions options) {

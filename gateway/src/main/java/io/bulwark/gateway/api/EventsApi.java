@@ -2,7 +2,7 @@ package io.bulwark.gateway.api;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
-import io.bulwark.gateway.auth.AdminAuth;
+import io.bulwark.gateway.auth.Caller;
 import io.bulwark.shared.bus.Addresses;
 import io.bulwark.shared.bus.AppendReply;
 import io.bulwark.shared.bus.AppendRequest;
@@ -51,17 +51,17 @@ public final class EventsApi {
       throw new ApiException(400, ErrorCodes.MALFORMED_JSON, "request body must be a JSON object");
     }
     String requestId = RequestIds.of(ctx);
-    AuditEvent event = AuditEventRules.validate(body, requestId, ctx.request().remoteAddress().hostAddress());
+    AuditEvent event = forTenant(Caller.of(ctx), AuditEventRules.validate(body, requestId, ctx.request().remoteAddress().hostAddress()));
     String key = ctx.request().getHeader("Idempotency-Key");
     if (key != null && !IDEMPOTENCY_KEY.matcher(key).matches()) {
       throw ApiException.badRequest("Idempotency-Key must be 8-128 characters of [A-Za-z0-9._:-]");
     }
-    String idempotencyId = key != null ? "key:" + ctx.<String>get(AdminAuth.ACTOR) + ":" + key : "req:" + UUID.randomUUID();
+    String idempotencyId = key != null ? "key:" + Caller.of(ctx).actor() + ":" + key : "req:" + UUID.randomUUID();
     bus.<JsonObject>request(Addresses.AUDIT_APPEND, new AppendRequest(idempotencyId, event).toJson(), delivery)
         .map(msg -> AppendReply.fromJson(msg.body()))
         .onSuccess(reply -> {
           LOG.info("event appended at index {}", reply.index(), kv("event", "audit.appended"),
-              kv("index", reply.index()), kv("action", event.action()), kv("actor", ctx.<String>get(AdminAuth.ACTOR)));
+              kv("index", reply.index()), kv("action", event.action()), kv("actor", Caller.of(ctx).actor()));
           ctx.response().setStatusCode(reply.duplicate() ? 200 : 201)
               .putHeader("Location", "/v1/events/" + reply.index())
               .putHeader("Content-Type", "application/json")
@@ -75,11 +75,32 @@ public final class EventsApi {
     long index = parseIndex(ctx.pathParam("index"));
     bus.<JsonObject>request(Addresses.AUDIT_ENTRY, new EntryRequest(index).toJson(), delivery)
         .map(msg -> EntryReply.fromJson(msg.body()))
+        .map(e -> visibleTo(Caller.of(ctx), e))
         .onSuccess(e -> ctx.response().putHeader("Content-Type", "application/json")
             .putHeader("Cache-Control", "no-store")
             .end(new JsonObject().put("index", e.index()).put("entry", new JsonObject(e.canonical()))
                 .put("canonical", e.canonical()).put("leafHash", e.leafHash()).put("recordedAt", e.recordedAt()).encode()))
         .onFailure(err -> ctx.fail(mapBusFailure(err)));
+  }
+
+  /** A tenant caller writes only into its own tenant. */
+  static AuditEvent forTenant(Caller caller, AuditEvent e) {
+    if (caller.admin()) {
+      return e;
+    }
+    if (e.tenant() != null && !e.tenant().equals(caller.tenant())) {
+      throw new ApiException(403, ErrorCodes.FORBIDDEN, "a tenant credential can only write its own tenant's events");
+    }
+    return new AuditEvent(e.category(), caller.tenant(), e.actor(), e.action(), e.outcome(), e.target(), e.requestId(),
+        e.sourceIp(), e.details());
+  }
+
+  /** Another tenant's entry is reported as absent, not forbidden: its existence is not the caller's business. */
+  static EntryReply visibleTo(Caller caller, EntryReply e) {
+    if (caller.admin() || caller.tenant().equals(new JsonObject(e.canonical()).getString("tenant"))) {
+      return e;
+    }
+    throw new ApiException(404, ErrorCodes.AUDIT_ENTRY_NOT_FOUND, "no ledger entry at that index");
   }
 
   static long parseIndex(String raw) {

@@ -12,7 +12,20 @@ public record Caller(Kind kind, String tenant, String keyId, Set<String> scopes,
   public static final String KEY = "bulwark.caller";
 
   /** How the caller proved who it is. */
-  public enum Kind { ADMIN, API_KEY, JWT, ANONYMOUS }
+  public enum Kind {
+    ADMIN("admin"), API_KEY("api-key"), JWT("jwt"), ANONYMOUS("none");
+
+    private final String label;
+
+    Kind(String label) {
+      this.label = label;
+    }
+
+    /** The name routes and the ledger use for this kind of credential. */
+    public String label() {
+      return label;
+    }
+  }
 
   public static final Caller ANONYMOUS = new Caller(Kind.ANONYMOUS, null, null, Set.of(), "anonymous");
 

@@ -61,6 +61,11 @@ public final class ApiRouter {
     ctx.put(ROUTE_KEY, label);
   }
 
+  /** The metric label of the request's route, or null before one matched. */
+  public static String labelOf(RoutingContext ctx) {
+    return ctx.get(ROUTE_KEY);
+  }
+
   private static void onFailure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     if (failure instanceof ApiException e) {

@@ -1,0 +1,22 @@
+package io.bulwark.gateway.audit;
+
+/** The security decisions counted in {@code bulwark_security_events_total{event}}; labels are also ledger actions. */
+public enum SecurityEvent {
+  AUTH_SUCCESS("auth.success"),
+  AUTH_FAILURE("auth.failure"),
+  AUTH_BLOCKED("auth.blocked"),
+  /** A request refused because its source or key prefix is blocked. */
+  AUTH_BLOCKED_REQUEST("auth.blocked_request"),
+  FORBIDDEN("authz.denied"),
+  RATE_LIMITED("ratelimit.exceeded");
+
+  private final String label;
+
+  SecurityEvent(String label) {
+    this.label = label;
+  }
+
+  public String label() {
+    return label;
+  }
+}

@@ -1,0 +1,75 @@
+package io.bulwark.gateway.auth;
+
+import io.bulwark.gateway.audit.DecisionLog;
+import io.bulwark.gateway.store.TenantStore;
+import io.bulwark.shared.bus.Addresses;
+import io.bulwark.shared.config.ServiceConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's authentication wiring: admin keys, the credential cache (dropped per tenant by broadcasts on
+ * {@code bulwark.gateway.keys.events}), JWT verification, and the brute-force guard, configured from
+ * {@code BULWARK_*} settings.
+ */
+public final class Identity {
+  private static final Logger LOG = LoggerFactory.getLogger(Identity.class);
+  private final Vertx vertx;
+  private final CredentialCache cache;
+  private final AuthGuard guard;
+  private final ClientAddress client;
+  private final Authenticator authenticator;
+  private MessageConsumer<JsonObject> changes;
+  private long sweepTimer = -1;
+
+  public Identity(Vertx vertx, ServiceConfig config, AdminKeys admin, TenantStore store, DecisionLog log) {
+    this.vertx = vertx;
+    this.cache = new CredentialCache(store, config.intRange("BULWARK_KEY_CACHE_TTL_MS", 5000, 0, 60_000), 100_000);
+    this.guard = new AuthGuard(config.intRange("BULWARK_AUTH_FAILURE_LIMIT", 10, 1, 10_000),
+        config.intRange("BULWARK_AUTH_FAILURE_WINDOW_MS", 60_000, 1000, 86_400_000),
+        config.intRange("BULWARK_AUTH_BLOCK_MS", 300_000, 1000, 86_400_000), 200_000, System::currentTimeMillis);
+    String trusted = config.string("BULWARK_TRUSTED_PROXIES", "");
+    this.client = new ClientAddress(Arrays.stream(trusted.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+        .collect(Collectors.toSet()));
+    this.authenticator = new Authenticator(admin, cache, JwtVerifier.create(vertx, config), guard, client, log);
+  }
+
+  /** Subscribes to key and tenant changes from every gateway instance. */
+  public Future<Void> start() {
+    changes = vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_KEYS_EVENTS, msg -> {
+      Object tenant = msg.body() == null ? null : msg.body().getValue("tenant");
+      if (tenant instanceof String t) {
+        cache.invalidate(t);
+      } else {
+        LOG.warn("ignored a key change event without a tenant");
+      }
+    });
+    sweepTimer = vertx.setPeriodic(Math.max(1000, guard.windowMs()), id -> guard.sweep());
+    return changes.completion();
+  }
+
+  public Future<Void> stop() {
+    if (sweepTimer >= 0) {
+      vertx.cancelTimer(sweepTimer);
+    }
+    return changes == null ? Future.succeededFuture() : changes.unregister();
+  }
+
+  public Authenticator authenticator() {
+    return authenticator;
+  }
+
+  public ClientAddress client() {
+    return client;
+  }
+
+  /** Kinds of caller that may read the ledger of their own tenant. */
+  public static final Set<Caller.Kind> READERS = Set.of(Caller.Kind.ADMIN, Caller.Kind.API_KEY, Caller.Kind.JWT);
+}

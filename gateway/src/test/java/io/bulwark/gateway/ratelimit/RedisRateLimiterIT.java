@@ -79,16 +79,19 @@ class RedisRateLimiterIT {
     List<Decision> allowed = all.stream().filter(Decision::allowed).toList();
     assertEquals(6000, all.size());
     assertTrue(all.stream().allMatch(d -> d.mode() == Decision.Mode.REDIS), "every decision made in Redis");
-    // one request's worth refills every 3.6 s; the burst of 6000 is over long before that
-    assertTrue(elapsed < p.intervalMicros(), "the run took " + elapsed + " µs");
-    assertEquals(1000, allowed.size(), "admitted across both instances");
-    assertEquals(LongStream.range(0, 1000).boxed().collect(Collectors.toSet()),
-        allowed.stream().map(Decision::remaining).collect(Collectors.toSet()), "each admission took the next unit of one bucket");
+    // one request's worth refills every 3.6 s, so a volley quicker than that (any but the most starved machine's)
+    // admits exactly the burst; a slower one may admit the refills it lasted for, never more
+    long refills = elapsed / p.intervalMicros();
+    assertTrue(allowed.size() >= 1000 && allowed.size() <= 1000 + refills, allowed.size() + " admitted in " + elapsed + " µs");
+    if (refills == 0) {
+      assertEquals(LongStream.range(0, 1000).boxed().collect(Collectors.toSet()),
+          allowed.stream().map(Decision::remaining).collect(Collectors.toSet()), "each admission took the next unit of one bucket");
+    }
     assertTrue(both.get(0).stream().anyMatch(Decision::allowed) && both.get(1).stream().anyMatch(Decision::allowed),
         "both instances admitted some");
     double admitted = counter(a, name, "allowed", "redis") + counter(b, name, "allowed", "redis");
     double rejected = counter(a, name, "rejected", "redis") + counter(b, name, "rejected", "redis");
-    assertEquals(List.of(1000.0, 5000.0), List.of(admitted, rejected));
+    assertEquals(List.of((double) allowed.size(), 6000.0 - allowed.size()), List.of(admitted, rejected));
     String scrape = a.registry().scrape();
     assertTrue(scrape.contains("bulwark_ratelimit_decisions_total{mode=\"redis\",policy=\"" + name + "\",result=\"allowed\"}"), scrape);
     assertTrue(scrape.contains("bulwark_ratelimit_redis_up 1.0"), scrape);
@@ -100,14 +103,14 @@ class RedisRateLimiterIT {
 
   /**
    * Measured on Redis's clock from the first admission, so neither test-side scheduling nor the moment the instances
-   * stop skews it: the credit the instances left unused at the end counts as admitted. The burst covers a second, so a
-   * pause of this busy machine shorter than that costs no admissions either.
+   * stop skews it: the credit the instances left unused at the end counts as admitted. The burst covers five seconds, so
+   * even a long pause of this shared machine leaves the bucket short of full and costs no admissions either.
    */
   @Test
   void twoInstancesHammeringHoldTheRate() throws Exception {
     String name = unique("rate");
     String warm = unique("warm");
-    JsonObject limits = new JsonObject().put(name, new JsonObject().put("limit", 400).put("period", "1s").put("burst", 400))
+    JsonObject limits = new JsonObject().put(name, new JsonObject().put("limit", 400).put("period", "1s").put("burst", 2000))
         .put(warm, new JsonObject().put("limit", 100).put("period", "1s"));
     ServiceConfig cfg = config(TestRedis.url(), limits, new JsonObject().put(RateLimiter.TIMEOUT_KEY, 10_000));
     Node a = nodes.node(cfg);
@@ -116,21 +119,21 @@ class RedisRateLimiterIT {
     Gcra.Rate rate = Gcra.Rate.of(p);
     String key = "bulwark:rl:" + name + ":key-1";
     // JIT and connection pools warm first, so the measured run starts at full speed
-    await(Future.all(hammer(a, a.limiter().policies().get(warm), "w", 16, 500), hammer(b, b.limiter().policies().get(warm), "w", 16, 500)));
+    await(Future.all(hammer(a, a.limiter().policies().get(warm), "w", 8, 500), hammer(b, b.limiter().policies().get(warm), "w", 8, 500)));
     Redis probe = Redis.createClient(a.vertx(), TestRedis.url());
     RedisAPI api = RedisAPI.api(probe);
     long start = redisMicros(probe);
     // the whole burst at once empties the bucket; its TAT then dates the first admission on Redis's clock
-    List<List<Decision>> burst = await(Future.all(fire(a, p, "key-1", 200), fire(b, p, "key-1", 200))).list();
+    List<List<Decision>> burst = await(Future.all(fire(a, p, "key-1", 1000), fire(b, p, "key-1", 1000))).list();
     long primed = burst.stream().flatMap(List::stream).filter(Decision::allowed).count();
     long firstAdmission = Long.parseLong(await(api.get(key)).toString()) - primed * p.intervalMicros();
-    List<long[]> counts = await(Future.all(hammer(a, p, "key-1", 16, 5000), hammer(b, p, "key-1", 16, 5000))).list();
+    List<long[]> counts = await(Future.all(hammer(a, p, "key-1", 8, 5000), hammer(b, p, "key-1", 8, 5000))).list();
     long end = redisMicros(probe);
     long tat = Long.parseLong(await(api.get(key)).toString());
     long admitted = primed + counts.get(0)[0] + counts.get(1)[0];
-    long checks = 400 + counts.get(0)[1] + counts.get(1)[1];
+    long checks = 2000 + counts.get(0)[1] + counts.get(1)[1];
     assertEquals(0, counts.get(0)[2] + counts.get(1)[2], "every decision made in Redis");
-    assertEquals(400, primed, "the whole burst passes at once");
+    assertEquals(2000, primed, "the whole burst passes at once");
     long unused = Gcra.remaining(end, rate, tat);
     double expected = p.burst() + (double) (end - firstAdmission) / p.intervalMicros();
     double wallClock = p.burst() + (double) (end - start) / p.intervalMicros();
@@ -295,11 +298,16 @@ class RedisRateLimiterIT {
     for (int i = 0; i < 3; i++) {
       responses.add(await(client.get(server.actualPort(), "127.0.0.1", "/").send()));
     }
-    // T = 1800 s: one request leaves 1800 s to refill, two leave 3600 s
-    assertHeaders(responses.get(0), 200, "2", "1", "1800", null);
-    assertHeaders(responses.get(1), 200, "2", "0", "3600", null);
-    // the third comes a moment (well under a second) after the second, so the waits round up to the same seconds
-    assertHeaders(responses.get(2), 429, "2", "0", "3600", "1800");
+    // T = 1800 s; the first response is measured at its own admission, so its reset is exact
+    assertHeaders(responses.get(0), 200, "2", "1", 1800, 1800, false);
+    // the second was admitted a moment after the first: the bucket is a moment short of two intervals from full
+    assertHeaders(responses.get(1), 200, "2", "0", 1801, 3600, false);
+    HttpResponse<Buffer> third = responses.get(2);
+    assertHeaders(third, 429, "2", "0", 1801, 3600, true);
+    long retryAfter = Long.parseLong(third.getHeader("Retry-After"));
+    assertTrue(retryAfter >= 1 && retryAfter <= 1800, "Retry-After " + retryAfter);
+    assertEquals(1800, Long.parseLong(third.getHeader("RateLimit-Reset")) - retryAfter,
+        "it may pass once one interval has refilled, one interval before the bucket is full");
     assertEquals("100;w=1", RateLimitHeaders.policy(100, Duration.ofSeconds(1)));
     assertEquals("200;w=1", RateLimitHeaders.policy(100, Duration.ofMillis(500)));
     assertEquals("5;w=2", RateLimitHeaders.policy(4, Duration.ofMillis(1500)));
@@ -307,15 +315,17 @@ class RedisRateLimiterIT {
     await(server.close());
   }
 
-  private static void assertHeaders(HttpResponse<Buffer> r, int status, String limit, String remaining, String reset,
-                                    String retryAfter) {
+  private static void assertHeaders(HttpResponse<Buffer> r, int status, String limit, String remaining, long resetFrom,
+                                    long resetTo, boolean retryAfter) {
     String where = "status " + r.statusCode() + " headers " + r.headers();
     assertEquals(status, r.statusCode(), where);
     assertEquals(limit, r.getHeader("RateLimit-Limit"), where);
     assertEquals(remaining, r.getHeader("RateLimit-Remaining"), where);
-    assertEquals(reset, r.getHeader("RateLimit-Reset"), where);
+    long reset = Long.parseLong(r.getHeader("RateLimit-Reset"));
+    assertTrue(reset >= resetFrom && reset <= resetTo, where);
     assertEquals("2;w=3600", r.getHeader("RateLimit-Policy"), where);
-    assertEquals(retryAfter, r.getHeader("Retry-After"), where);
+    assertEquals(retryAfter, r.getHeader("Retry-After") != null, where);
   }
+
 
 }

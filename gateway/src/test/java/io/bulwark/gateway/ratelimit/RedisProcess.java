@@ -1,0 +1,74 @@
+package io.bulwark.gateway.ratelimit;
+
+import io.bulwark.shared.test.TestPostgres;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A redis-server of the test's own on a free loopback port, which the test may stop and start again on the same port
+ * (the shared one on 6379 is never touched). Nothing is persisted.
+ */
+final class RedisProcess implements AutoCloseable {
+  private static final String BINARY = "/usr/bin/redis-server";
+  private final int port = TestPostgres.freePort();
+  private Process process;
+
+  String url() {
+    return "redis://127.0.0.1:" + port;
+  }
+
+  int port() {
+    return port;
+  }
+
+  RedisProcess start() throws IOException, InterruptedException {
+    process = new ProcessBuilder(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
+        "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no")
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!answersPing()) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        throw new IllegalStateException("redis-server on port " + port + " did not come up");
+      }
+      Thread.sleep(20);
+    }
+    return this;
+  }
+
+  void stop() throws InterruptedException {
+    if (process == null) {
+      return;
+    }
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    process = null;
+  }
+
+  boolean answersPing() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      s.setSoTimeout(500);
+      OutputStream out = s.getOutputStream();
+      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[7];
+      int n = in.readNBytes(buf, 0, 7);
+      return n == 7 && new String(buf, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop();
+  }
+}

@@ -31,15 +31,36 @@ public final class Authenticator {
   private final AuthGuard guard;
   private final ClientAddress client;
   private final DecisionLog log;
+  /** Runs after a successful authentication instead of {@code ctx.next()} (e.g. rate limits); null for none. */
+  private final Handler<RoutingContext> then;
 
   public Authenticator(AdminKeys admin, CredentialCache cache, JwtVerifier jwt, AuthGuard guard, ClientAddress client,
                        DecisionLog log) {
+    this(admin, cache, jwt, guard, client, log, null);
+  }
+
+  private Authenticator(AdminKeys admin, CredentialCache cache, JwtVerifier jwt, AuthGuard guard, ClientAddress client,
+                        DecisionLog log, Handler<RoutingContext> then) {
     this.admin = admin;
     this.cache = cache;
     this.jwt = jwt;
     this.guard = guard;
     this.client = client;
     this.log = log;
+    this.then = then;
+  }
+
+  /** The same authentication, followed by {@code next} (which must call {@code ctx.next()} to go on). */
+  public Authenticator then(Handler<RoutingContext> next) {
+    return new Authenticator(admin, cache, jwt, guard, client, log, next);
+  }
+
+  private void proceed(RoutingContext ctx) {
+    if (then == null) {
+      ctx.next();
+    } else {
+      then.handle(ctx);
+    }
   }
 
   /** Admin key only. */
@@ -54,7 +75,7 @@ public final class Authenticator {
     if (kinds.contains(Caller.Kind.ANONYMOUS)) {
       return ctx -> {
         ctx.put(Caller.KEY, Caller.ANONYMOUS);
-        ctx.next();
+        proceed(ctx);
       };
     }
     return ctx -> authenticate(ctx, kinds, needed);
@@ -105,7 +126,7 @@ public final class Authenticator {
       ctx.put(Caller.KEY, caller);
       log.record(SecurityEvent.AUTH_SUCCESS, event(ctx, caller.tenant(), caller.actor(), "auth.success", "success",
           new JsonObject().put("credential", caller.kind().label())));
-      ctx.next();
+      proceed(ctx);
     });
   }
 

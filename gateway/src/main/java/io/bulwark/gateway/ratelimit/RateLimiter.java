@@ -345,13 +345,24 @@ public final class RateLimiter {
         kv("event", "ratelimit.redis_recovered"), kv("redis", redisAddress));
   }
 
-  /** Cached state only: readiness must not wait on the Redis it reports about. */
+  /**
+   * Readiness runs in the background: while Redis is in use it is pinged (so an outage shows even without traffic, and
+   * the fallback takes over before the next request pays a timeout); while it is down, the probe's state is reported.
+   */
   private Future<JsonObject> readinessProbe() {
     if (redis == null) {
       return Future.succeededFuture(new JsonObject().put("mode", "local").put("configured", false));
     }
     if (state.get() == UP) {
-      return Future.succeededFuture(new JsonObject().put("mode", "redis"));
+      long sentIn = epoch.get();
+      return redis.ping().transform(ar -> {
+        if (ar.succeeded()) {
+          return Future.succeededFuture(new JsonObject().put("mode", "redis"));
+        }
+        failed(sentIn, ar.cause());
+        return Future.failedFuture("redis unavailable (" + reason(ar.cause()) + "): rate limits decided by the '"
+            + fallback.label() + "' fallback");
+      });
     }
     String scope = fallback == Fallback.LOCAL ? " (limits counted per instance)" : "";
     return Future.failedFuture("redis unavailable (" + downReason + "): rate limits decided by the '" + fallback.label()

@@ -1,5 +1,7 @@
 package io.bulwark.gateway.ratelimit;
 
+import io.bulwark.shared.test.RedisProcess;
+
 import static io.bulwark.gateway.ratelimit.LimiterNodes.assertRedisCheck;
 import static io.bulwark.gateway.ratelimit.LimiterNodes.await;
 import static io.bulwark.gateway.ratelimit.LimiterNodes.config;

@@ -32,17 +32,46 @@ public final class ApiRouter {
    */
   public static Router create(Vertx vertx, MeterRegistry registry, Drain drain, int maxBodyBytes, boolean quiet) {
     Router router = Router.router(vertx);
-    router.route().handler(new RequestIds()).handler(drain).handler(new HttpMetrics(registry));
+    router.route().handler(new RequestIds()).handler(ApiRouter::readablePath).handler(drain).handler(new HttpMetrics(registry));
     if (!quiet) {
       router.route().handler(new AccessLog());
     }
-    router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+    router.route().handler(ApiRouter::formOnlyWithBody);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes).setMergeFormAttributes(false));
     router.route().failureHandler(ApiRouter::onFailure);
     router.errorHandler(404, ctx -> Problem.send(ctx, 404, ErrorCodes.NOT_FOUND, "no route for " + ctx.request().method() + " " + ctx.normalizedPath()));
     router.errorHandler(405, ctx -> Problem.send(ctx, 405, ErrorCodes.METHOD_NOT_ALLOWED, ctx.request().method() + " is not allowed on " + ctx.normalizedPath()));
     router.errorHandler(413, ctx -> Problem.send(ctx, 413, ErrorCodes.BODY_TOO_LARGE, "request body exceeds " + maxBodyBytes + " bytes"));
     router.errorHandler(500, ApiRouter::onFailure);
     return router;
+  }
+
+  /** A path with a broken percent-escape cannot be matched against any route: it is the client's error, not ours. */
+  private static void readablePath(RoutingContext ctx) {
+    try {
+      ctx.normalizedPath();
+    } catch (IllegalArgumentException e) {
+      Problem.send(ctx, 400, "request.malformed", "the request path is not valid (bad percent-encoding)");
+      return;
+    }
+    ctx.next();
+  }
+
+  /**
+   * Form encodings are decoded only for methods that carry a body; on any other method Vert.x refuses to decode them,
+   * so such a request is answered here instead of failing inside the body handler.
+   */
+  private static void formOnlyWithBody(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    HttpMethod m = ctx.request().method();
+    if (type != null && !(m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH || m == HttpMethod.DELETE)) {
+      String t = type.toLowerCase(java.util.Locale.ROOT);
+      if (t.startsWith("multipart/") || t.startsWith("application/x-www-form-urlencoded")) {
+        Problem.send(ctx, 415, ErrorCodes.UNSUPPORTED_MEDIA_TYPE, "a " + m.name() + " request cannot carry a form body");
+        return;
+      }
+    }
+    ctx.next();
   }
 
   /** A route whose metrics carry {@code path} (a template such as {@code /v1/events/:index}) as their label. */

@@ -45,9 +45,11 @@ public record Problem(int status, String code, String title, String detail, Stri
       case 405 -> "Method Not Allowed";
       case 409 -> "Conflict";
       case 413 -> "Content Too Large";
+      case 414 -> "URI Too Long";
       case 415 -> "Unsupported Media Type";
       case 422 -> "Unprocessable Content";
       case 429 -> "Too Many Requests";
+      case 431 -> "Request Header Fields Too Large";
       case 503 -> "Service Unavailable";
       case 502 -> "Bad Gateway";
       case 504 -> "Gateway Timeout";

@@ -49,7 +49,8 @@ public final class ManagementVerticle extends VerticleBase {
         .end(registry.scrape()));
     // checks run on this verticle's context, so their log lines carry the service's name
     return readiness.start(readinessIntervalMs)
-        .compose(x -> vertx.createHttpServer().requestHandler(router).listen(port, host))
+        .compose(x -> vertx.createHttpServer().invalidRequestHandler(new io.bulwark.shared.http.MalformedRequests())
+            .requestHandler(router).listen(port, host))
         .onSuccess(s -> server = s);
   }
 

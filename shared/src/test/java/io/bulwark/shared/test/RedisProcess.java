@@ -1,6 +1,5 @@
-package io.bulwark.gateway.ratelimit;
+package io.bulwark.shared.test;
 
-import io.bulwark.shared.test.TestPostgres;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,20 +12,20 @@ import java.util.concurrent.TimeUnit;
  * A redis-server of the test's own on a free loopback port, which the test may stop and start again on the same port
  * (the shared one on 6379 is never touched). Nothing is persisted.
  */
-final class RedisProcess implements AutoCloseable {
+public final class RedisProcess implements AutoCloseable {
   private static final String BINARY = "/usr/bin/redis-server";
   private final int port = TestPostgres.freePort();
   private Process process;
 
-  String url() {
+  public String url() {
     return "redis://127.0.0.1:" + port;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  RedisProcess start() throws IOException, InterruptedException {
+  public RedisProcess start() throws IOException, InterruptedException {
     process = new ProcessBuilder(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
         "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no")
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -40,7 +39,7 @@ final class RedisProcess implements AutoCloseable {
     return this;
   }
 
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     if (process == null) {
       return;
     }
@@ -51,7 +50,7 @@ final class RedisProcess implements AutoCloseable {
     process = null;
   }
 
-  boolean answersPing() {
+  public boolean answersPing() {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 200);
       s.setSoTimeout(500);

@@ -1,0 +1,33 @@
+package io.bulwark.suite;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A small upstream API for proxy tests: answers every request with what it received (method, path, headers). */
+final class TestUpstream implements AutoCloseable {
+  final Vertx vertx = Vertx.vertx();
+  final AtomicInteger hits = new AtomicInteger();
+  final HttpServer server;
+
+  TestUpstream() throws Exception {
+    server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      hits.incrementAndGet();
+      JsonObject headers = new JsonObject();
+      req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
+      req.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("method", req.method().name())
+          .put("uri", req.uri()).put("headers", headers).put("body", body.toString()).encode());
+    })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}

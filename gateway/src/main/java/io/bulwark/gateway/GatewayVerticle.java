@@ -20,28 +20,23 @@ import io.bulwark.gateway.traffic.RouteAuth;
 import io.bulwark.shared.bus.PeerCheck;
 import io.bulwark.shared.bus.PingResponder;
 import io.bulwark.shared.config.ConfigException;
-import io.bulwark.shared.http.ApiRouter;
-import io.bulwark.shared.http.ShutdownGate;
 import io.bulwark.shared.lifecycle.ServiceContext;
 import io.vertx.core.Future;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
-/** Wires the gateway's traffic server: identity, tenants and keys, the ledger APIs, and its ping consumer. */
+/**
+ * Builds what the gateway's traffic servers share — admin keys, identity, rate limits, routes, the proxy, the decision
+ * log — then deploys one {@link TrafficVerticle} per core ({@code BULWARK_HTTP_INSTANCES}) on the HTTP port.
+ */
 public final class GatewayVerticle extends VerticleBase {
-  /** Long enough for every busy client to come back with its next request before the listener closes. */
-  private static final int SHUTDOWN_HOLD_MS = 200;
   private final ServiceContext ctx;
-  private ShutdownGate gate;
-  private HttpServer server;
   private MessageConsumer<JsonObject> ping;
   private Identity identity;
   private RateLimiter limiter;
@@ -88,43 +83,42 @@ public final class GatewayVerticle extends VerticleBase {
     var reader = limited.require(Identity.READERS, Set.of("audit:read"));
     var writer = limited.require(Identity.READERS, Set.of("audit:write"));
 
-    Router router = ApiRouter.create(vertx, ctx.registry(), ctx.drain(), config.maxBodyBytes());
-    gate = new ShutdownGate(vertx);
-    router.route().handler(gate);
-    EventsApi events = new EventsApi(vertx.eventBus(), auditTimeout);
-    ApiRouter.route(router, HttpMethod.POST, "/v1/events").handler(writer).handler(events::append);
-    ApiRouter.route(router, HttpMethod.GET, "/v1/events/:index").handler(reader).handler(events::get);
-    new AuditApi(vertx.eventBus(), auditTimeout).mount(router, admin, reader);
-    new TenantApi(new TenantService(tenants, decisions, vertx.eventBus()), identity.client()).mount(router, admin);
-    // everything else is a proxied route from the routes file: match, authenticate as the route says, limit, forward
     upstream = new UpstreamProxy(vertx, ctx.registry());
     ProxyRoutes proxy = new ProxyRoutes(routes, upstream);
-    router.route().handler(proxy::match).handler(new RouteAuth(auth)).handler(limits.forRoute()).handler(proxy.forwarder());
+    TrafficRoutes traffic = new TrafficRoutes(new EventsApi(vertx.eventBus(), auditTimeout),
+        new AuditApi(vertx.eventBus(), auditTimeout), new TenantApi(new TenantService(tenants, decisions, vertx.eventBus()),
+        identity.client()), admin, reader, writer, proxy, new RouteAuth(auth, limits.forRoute(proxy.forwarder())));
 
     ping = PingResponder.register(vertx, "gateway", ctx.readiness());
     // fail closed: a gateway that cannot reach the ledger cannot record its decisions, so it is not ready
     ctx.readiness().register("bus:audit", true, () -> PeerCheck.ping(vertx, "gateway", "audit", config.readinessTimeoutMs()));
-    return Future.all(identity.start(),
-        vertx.createHttpServer().connectionHandler(gate::track).invalidRequestHandler(new io.bulwark.shared.http.MalformedRequests())
-            .requestHandler(router).listen(config.httpPort(), config.bindHost())
-            .onSuccess(s -> {
-              server = s;
-              ctx.ports().http(s.actualPort());
-            }),
-        ping.completion());
+    int instances = config.intRange("BULWARK_HTTP_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 64);
+    return Future.all(identity.start(), ping.completion()).compose(x -> listen(traffic, instances));
+  }
+
+  /**
+   * All traffic verticles listen on the same port and Vert.x spreads connections over them. A configured port of 0
+   * (any free one) becomes -1: Vert.x's way of letting several servers share one randomly chosen port.
+   */
+  private Future<?> listen(TrafficRoutes traffic, int instances) {
+    int configured = ctx.config().httpPort();
+    int port = configured == 0 ? -1 : configured;
+    java.util.Queue<TrafficVerticle> deployed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    return vertx.deployVerticle(() -> {
+      TrafficVerticle v = new TrafficVerticle(ctx, traffic, port);
+      deployed.add(v);
+      return v;
+    }, new DeploymentOptions().setInstances(instances).setConfig(config())).onSuccess(id -> ctx.ports().http(deployed.peek().actualPort()));
   }
 
   private static List<String> names(String csv) {
     return Arrays.stream(csv.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
   }
 
+  /** The traffic verticles were deployed by this one, so Vert.x has already stopped them (draining) when this runs. */
   @Override
   public Future<?> stop() {
-    // no hold when the operator configured no drain: that asks for an immediate stop
-    long holdMs = Math.min(SHUTDOWN_HOLD_MS, ctx.config().shutdownDrainMs());
-    Future<Void> s = server == null ? Future.succeededFuture()
-        : gate.shutdown(server, holdMs, ctx.config().shutdownTimeoutMs());
-    return s.eventually(() -> Future.all(ping == null ? Future.succeededFuture() : ping.unregister(),
+    return Future.succeededFuture().eventually(() -> Future.all(ping == null ? Future.succeededFuture() : ping.unregister(),
         identity == null ? Future.succeededFuture() : identity.stop(),
         routes == null ? Future.succeededFuture() : routes.close(),
         upstream == null ? Future.succeededFuture() : upstream.close(),

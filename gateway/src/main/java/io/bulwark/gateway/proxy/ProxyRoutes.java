@@ -28,12 +28,16 @@ public final class ProxyRoutes implements Handler<RoutingContext> {
     match(ctx);
   }
 
-  /** Stores the matched route under {@link ProxyRoute#CTX_KEY} and names the request's metric label after it. */
+  /**
+   * Stores the matched route under {@link ProxyRoute#CTX_KEY} and names the request's metric label after it; without a
+   * match the request goes on unmarked.
+   */
   public void match(RoutingContext ctx) {
     String path = ctx.normalizedPath();
     ProxyRoute route = routes.current().match(path).orElse(null);
     if (route == null) {
-      Problem.send(ctx, 404, ErrorCodes.NOT_FOUND, "no route for " + ctx.request().method() + " " + path);
+      // not proxied: the router answers 404, or 405 when an API route has this path with another method
+      ctx.next();
       return;
     }
     ApiRouter.label(ctx, "proxy:" + route.id());

@@ -49,11 +49,11 @@ public final class RequestLimits {
       }
       resolved.add(p);
     }
-    return ctx -> apply(ctx, resolved);
+    return ctx -> apply(ctx, resolved, RoutingContext::next);
   }
 
-  /** A handler for proxied routes: the policies the matched route names. */
-  public Handler<RoutingContext> forRoute() {
+  /** A handler for proxied routes: the policies the matched route names; a request they admit goes on to {@code then}. */
+  public Handler<RoutingContext> forRoute(Handler<RoutingContext> then) {
     return ctx -> {
       ProxyRoute route = ctx.get(ProxyRoute.CTX_KEY);
       List<RateLimitPolicy> resolved = new ArrayList<>();
@@ -63,13 +63,13 @@ public final class RequestLimits {
           resolved.add(p);
         }
       }
-      apply(ctx, resolved);
+      apply(ctx, resolved, then);
     };
   }
 
-  private void apply(RoutingContext ctx, List<RateLimitPolicy> policies) {
+  private void apply(RoutingContext ctx, List<RateLimitPolicy> policies, Handler<RoutingContext> then) {
     if (policies.isEmpty()) {
-      ctx.next();
+      then.handle(ctx);
       return;
     }
     Caller caller = Caller.of(ctx);
@@ -87,7 +87,7 @@ public final class RequestLimits {
         RateLimitHeaders.apply(ctx.response(), d);
       }
       if (d.allowed()) {
-        ctx.next();
+        then.handle(ctx);
       } else if (d.mode() == Decision.Mode.CLOSED) {
         ctx.fail(new ApiException(503, ErrorCodes.RATE_LIMIT_UNAVAILABLE,
             "rate limits cannot be checked right now and this gateway is set to refuse traffic then"));

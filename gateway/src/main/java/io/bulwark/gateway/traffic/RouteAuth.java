@@ -11,19 +11,26 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Authenticates a proxied request the way its route asks (auth modes and required scopes). */
+/**
+ * Authenticates a proxied request the way its route asks (auth modes and required scopes), then hands it on to
+ * {@code then} (rate limits, forwarding). A request without a matched route passes through untouched.
+ */
 public final class RouteAuth implements Handler<RoutingContext> {
   private final Authenticator auth;
   /** One authentication handler per distinct (modes, scopes): routes reload, their requirements repeat. */
   private final Map<String, Handler<RoutingContext>> handlers = new ConcurrentHashMap<>();
 
-  public RouteAuth(Authenticator auth) {
-    this.auth = auth;
+  public RouteAuth(Authenticator auth, Handler<RoutingContext> then) {
+    this.auth = auth.then(then);
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     ProxyRoute route = ctx.get(ProxyRoute.CTX_KEY);
+    if (route == null) {
+      ctx.next();
+      return;
+    }
     String key = route.auth() + "|" + new java.util.TreeSet<>(route.scopes());
     handlers.computeIfAbsent(key, k -> auth.require(kinds(route), route.scopes())).handle(ctx);
   }

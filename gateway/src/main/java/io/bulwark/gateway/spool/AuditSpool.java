@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Carries high-volume request audit events (auth results, 403s, 429s) to the ledger without ever holding up traffic:
@@ -33,7 +34,7 @@ import org.slf4j.Logger;
  * <p>{@link #offer} may be called from any thread; everything else runs on the context the spool was created on.
  */
 public final class AuditSpool {
-  private static final Logger LOG = SpoolLog.logger();
+  private static final Logger LOG = LoggerFactory.getLogger(AuditSpool.class);
   private static final int BATCH = AppendBatch.MAX_EVENTS;
   /** Two batches in flight keep the bus busy while one reply is on its way, without piling up timeouts. */
   private static final int MAX_IN_FLIGHT = 2;
@@ -180,13 +181,6 @@ public final class AuditSpool {
         .put("lastError", health.lastError());
   }
 
-  /** One log line per batch audit-service refused: it is a bug, not an outage, so it must be seen but not repeated. */
-  static void rejected(SpoolMetrics metrics, int n, String reason) {
-    metrics.dropped(DropReason.REJECTED, n);
-    LOG.error("audit-service rejected a batch of {} audit events as invalid; dropped (a bug, not an outage): {}", n, reason,
-        kv("event", "audit.spool.rejected"), kv("count", n), kv("reason", reason));
-  }
-
   /** The event with {@code details.occurredAt}: the ledger's own time is when it is appended, which may be much later. */
   private static AuditEvent stamped(AuditEvent e) {
     // a shallow copy: the caller's details object is left as it was
@@ -269,7 +263,8 @@ public final class AuditSpool {
       }
       case REJECTED -> {
         health.auditAnswered();
-        rejected(metrics, batch.size(), outcome.reason());
+        metrics.dropped(DropReason.REJECTED, batch.size());
+        log.rejected(batch.size(), outcome.reason());
         yield Future.succeededFuture(true);
       }
       case UNAVAILABLE -> {

@@ -199,7 +199,8 @@ final class DatabaseTier {
       case REJECTED -> {
         rows = Math.max(0, rows - d.rows());
         health.auditAnswered();
-        AuditSpool.rejected(metrics, d.rows(), d.outcome().reason());
+        metrics.dropped(DropReason.REJECTED, d.rows());
+        log.rejected(d.rows(), d.outcome().reason());
         ctx.later(this::drainOnce);
       }
       case UNAVAILABLE -> {

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What an operator reads about the spool: one warning when audit-service stops taking events, then at most one status
  * warning per interval while degraded or dropping, and one line when everything is delivered again. Never one per
- * event. Used on the spool's context only.
+ * event. Used on the spool's context only; it logs under the spool's name, which is what operators filter on.
  */
 final class SpoolLog {
   private static final Logger LOG = LoggerFactory.getLogger(AuditSpool.class);
@@ -61,7 +61,9 @@ final class SpoolLog {
         kv("deliveredFromSpool", deliveredFromSpool));
   }
 
-  static Logger logger() {
-    return LOG;
+  /** One line per batch audit-service refused: a bug, not an outage, so it must be seen but not retried. */
+  void rejected(int n, String reason) {
+    LOG.error("audit-service rejected a batch of {} audit events as invalid; dropped: {}", n, reason,
+        kv("event", "audit.spool.rejected"), kv("count", n), kv("reason", reason));
   }
 }

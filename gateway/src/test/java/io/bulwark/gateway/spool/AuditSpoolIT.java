@@ -141,7 +141,8 @@ class AuditSpoolIT {
     Vertx other = fx.vertx();
     Pool closed = fx.closedPool(other);
     // no flush during the loop: the bound alone decides
-    Spool held = fx.started(other, closed, new JsonObject().put(SpoolSettings.MEMORY, 100).put(SpoolSettings.FLUSH_MS, 60_000));
+    Spool held = fx.started(other, closed, new JsonObject().put(SpoolSettings.MEMORY, 100).put(SpoolSettings.FLUSH_MS, 60_000)
+        .put(SpoolSettings.STOP_MS, 300));
     int refused = 0;
     for (int i = 0; i < 250; i++) {
       refused += held.offer(event(i)) ? 0 : 1;
@@ -181,17 +182,31 @@ class AuditSpoolIT {
   void rowBoundDropsWhatTheTableCannotHold() {
     ledger.mode(LedgerStandIn.Mode.FAIL_503);
     await(ledger.register(vertx));
-    Spool s = fx.started(vertx, pool, new JsonObject().put(SpoolSettings.MAX_ROWS, 50));
-    for (int i = 0; i < 120; i++) {
-      assertTrue(s.offer(event(i)));
+    try (LogCapture logs = new LogCapture()) {
+      Spool s = fx.started(vertx, pool, new JsonObject().put(SpoolSettings.MAX_ROWS, 50)
+          .put(SpoolSettings.LOG_INTERVAL_MS, 100));
+      for (int i = 0; i < 120; i++) {
+        assertTrue(s.offer(event(i)));
+      }
+      eventually("the overflow dropped", () -> s.dropped(DropReason.SPOOL_FULL) == 70, () -> s.spool().status().encode());
+      eventually("the table full", () -> s.spooled() == 50, () -> s.spool().status().encode());
+      assertEquals(50, fx.tableRows());
+      assertEquals(0, ledger.committedCount());
+      assertTrue(s.spool().status().getString("lastError").startsWith("503"), s.spool().status().encode());
+
+      eventually("depth and age shown", () -> s.depth("database") == 50
+          && s.registry().scrape().contains("bulwark_gateway_audit_spool_oldest_age_seconds"), () -> s.registry().scrape());
+      String scrape = s.registry().scrape();
+      for (String line : List.of("bulwark_gateway_audit_spool_dropped_total{reason=\"spool_full\"} 70.0",
+          "bulwark_gateway_audit_spool_depth{tier=\"database\"} 50.0", "bulwark_gateway_audit_spool_spooled_total 50.0",
+          "bulwark_gateway_audit_spool_delivered_total{path=\"spool\"} 0.0")) {
+        assertTrue(scrape.contains(line), line + " in\n" + scrape);
+      }
+      // while degraded, a periodic status line says how deep the spool is and what was dropped
+      eventually("a status warning", () -> logs.lines().stream().anyMatch(l -> "audit.spool.status".equals(l.getString("event"))
+          && l.getLong("databaseDepth") == 50 && l.getLong("droppedTotal") == 70), logs::raw);
+      assertEquals(1, count(logs, "audit.spool.degraded"));
     }
-    eventually("the overflow dropped", () -> s.dropped(DropReason.SPOOL_FULL) == 70, () -> s.spool().status().encode());
-    eventually("the table full", () -> s.spooled() == 50, () -> s.spool().status().encode());
-    assertEquals(50, fx.tableRows());
-    assertTrue(s.registry().scrape().contains("bulwark_gateway_audit_spool_dropped_total{reason=\"spool_full\"} 70.0"),
-        s.registry().scrape());
-    assertTrue(s.spool().status().getString("lastError").startsWith("503"), s.spool().status().encode());
-    assertEquals(0, ledger.committedCount());
   }
 
   @Test

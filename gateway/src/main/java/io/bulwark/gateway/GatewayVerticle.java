@@ -14,6 +14,7 @@ import io.bulwark.gateway.proxy.RouteFile;
 import io.bulwark.gateway.proxy.RouteTable;
 import io.bulwark.gateway.proxy.UpstreamProxy;
 import io.bulwark.gateway.ratelimit.RateLimiter;
+import io.bulwark.gateway.spool.AuditSpool;
 import io.bulwark.gateway.tenant.TenantService;
 import io.bulwark.gateway.traffic.RequestLimits;
 import io.bulwark.gateway.traffic.RouteAuth;
@@ -42,6 +43,7 @@ public final class GatewayVerticle extends VerticleBase {
   private RateLimiter limiter;
   private RouteFile routes;
   private UpstreamProxy upstream;
+  private AuditSpool spool;
 
   public GatewayVerticle(ServiceContext ctx) {
     this.ctx = ctx;
@@ -61,7 +63,8 @@ public final class GatewayVerticle extends VerticleBase {
         : RouteFile.load(vertx, Path.of(routesPath), limiter.policies()::containsKey, ctx.registry(),
             config.intRange("BULWARK_ROUTES_POLL_MS", 1000, 100, 60_000))
             .recover(err -> Future.failedFuture(new ConfigException("BULWARK_ROUTES_FILE", err.getMessage())));
-    return Future.all(AdminKeys.load(config, new AdminKeyStore(ctx.database().pool())), routesLoaded, limiter.start())
+    spool = AuditSpool.create(vertx, ctx.database().pool(), config, ctx.registry());
+    return Future.all(AdminKeys.load(config, new AdminKeyStore(ctx.database().pool())), routesLoaded, limiter.start(), spool.start())
         .compose(started -> {
           routes = started.resultAt(1);
           return serve(started.<AdminKeys.Loaded>resultAt(0), auditTimeout);
@@ -74,7 +77,7 @@ public final class GatewayVerticle extends VerticleBase {
         "A development admin key was generated. It is shown only this once; only its hash is kept:\n    " + key
             + "\n  Use it as: curl -H 'Authorization: Bearer <key>' ..."));
     TenantStore tenants = new TenantStore(ctx.database().pool());
-    DecisionLog decisions = new DecisionLog(vertx.eventBus(), auditTimeout, e -> true, ctx.registry());
+    DecisionLog decisions = new DecisionLog(vertx.eventBus(), auditTimeout, spool::offer, ctx.registry());
     identity = new Identity(vertx, config, loaded.keys(), tenants, decisions);
     Authenticator auth = identity.authenticator();
     RequestLimits limits = new RequestLimits(limiter, decisions, auth, identity.client());
@@ -118,11 +121,14 @@ public final class GatewayVerticle extends VerticleBase {
   /** The traffic verticles were deployed by this one, so Vert.x has already stopped them (draining) when this runs. */
   @Override
   public Future<?> stop() {
-    return Future.succeededFuture().eventually(() -> Future.all(ping == null ? Future.succeededFuture() : ping.unregister(),
+    // the traffic verticles have drained by now, so every decision they made is in the spool: flush it first
+    Future<Void> spooled = spool == null ? Future.succeededFuture() : spool.stop();
+    return spooled.eventually(() -> Future.all(ping == null ? Future.succeededFuture() : ping.unregister(),
         identity == null ? Future.succeededFuture() : identity.stop(),
         routes == null ? Future.succeededFuture() : routes.close(),
         upstream == null ? Future.succeededFuture() : upstream.close(),
         limiter == null ? Future.succeededFuture() : limiter.close()));
   }
+
 
 }

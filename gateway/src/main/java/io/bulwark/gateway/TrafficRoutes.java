@@ -5,6 +5,7 @@ import io.bulwark.gateway.api.EventsApi;
 import io.bulwark.gateway.api.TenantApi;
 import io.bulwark.gateway.proxy.ProxyRoutes;
 import io.bulwark.gateway.traffic.RouteAuth;
+import io.bulwark.gateway.traffic.Unrouted;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -28,7 +29,9 @@ record TrafficRoutes(EventsApi events, AuditApi audit, TenantApi tenants, Handle
     ApiRouter.route(router, HttpMethod.GET, "/v1/events/:index").handler(reader).handler(events::get);
     audit.mount(router, admin, reader);
     tenants.mount(router, admin);
+    Unrouted unrouted = new Unrouted(router);
     router.route().handler(proxy::match);
     router.route().handler(proxied);
+    router.route().handler(unrouted);
   }
 }

@@ -18,7 +18,10 @@ final class GatewayPair implements AutoCloseable {
   static final Path GATEWAY_JAR = Path.of("../gateway/target/bulwark-gateway.jar");
   static final Path AUDIT_JAR = Path.of("../audit-service/target/bulwark-audit.jar");
   final TestPostgres db;
-  final ChildJvm audit;
+  private final Map<String, String> auditEnv;
+  private final Path dir;
+  private int auditStarts;
+  ChildJvm audit;
   final ChildJvm a;
   final ChildJvm b;
   final int[] http = new int[2];
@@ -26,6 +29,7 @@ final class GatewayPair implements AutoCloseable {
 
   GatewayPair(String name, Path dir, Map<String, String> extra) {
     db = TestPostgres.create(name);
+    this.dir = dir;
     List<ChildJvm> started = new ArrayList<>();
     try {
       int[] cluster = {TestPostgres.freePort(), TestPostgres.freePort(), TestPostgres.freePort()};
@@ -38,10 +42,10 @@ final class GatewayPair implements AutoCloseable {
       common.put("BULWARK_READINESS_INTERVAL_MS", "200");
       common.put("BULWARK_SHUTDOWN_DRAIN_MS", "200");
       common.putAll(extra);
-      Map<String, String> auditEnv = new HashMap<>(common);
+      auditEnv = new HashMap<>(common);
       auditEnv.put("BULWARK_CLUSTER_PORT", Integer.toString(cluster[0]));
       auditEnv.put("MANAGEMENT_PORT", Integer.toString(TestPostgres.freePort()));
-      audit = ChildJvm.start(AUDIT_JAR, auditEnv, dir.resolve("audit.log"));
+      startAudit();
       started.add(audit);
       ChildJvm[] gateways = new ChildJvm[2];
       for (int i = 0; i < 2; i++) {
@@ -65,6 +69,20 @@ final class GatewayPair implements AutoCloseable {
     }
   }
 
+  /** Starts audit-service (again, after {@link #stopAudit}) and waits for it to be ready. */
+  void startAudit() {
+    audit = ChildJvm.start(AUDIT_JAR, auditEnv, dir.resolve("audit-" + auditStarts++ + ".log"));
+    awaitReady("audit", audit, Integer.parseInt(auditEnv.get("MANAGEMENT_PORT")));
+  }
+
+  /** Stops audit-service; its output stays in {@link #output()}. */
+  void stopAudit() {
+    stoppedAudit.append(audit.output());
+    audit.terminate(Duration.ofSeconds(20));
+  }
+
+  private final StringBuilder stoppedAudit = new StringBuilder();
+
   String gateway(int i) {
     return "http://127.0.0.1:" + http[i];
   }
@@ -75,7 +93,7 @@ final class GatewayPair implements AutoCloseable {
 
   /** Everything the three processes wrote. */
   String output() {
-    return audit.output() + a.output() + b.output();
+    return stoppedAudit + audit.output() + a.output() + b.output();
   }
 
   private static void awaitReady(String name, ChildJvm process, int managementPort) {

@@ -52,12 +52,15 @@ public final class ProxyRoutes implements Handler<RoutingContext> {
     ctx.next();
   }
 
-  /** Forwards the route that {@link #match} stored; mount it after authentication and rate limiting. */
+  /**
+   * Forwards the route that {@link #match} stored; mount it after authentication and rate limiting. A request with no
+   * matched route passes on, to the router's 404 or 405.
+   */
   public Handler<RoutingContext> forwarder() {
     return ctx -> {
       ProxyRoute route = ctx.get(ProxyRoute.CTX_KEY);
       if (route == null) {
-        ctx.fail(new IllegalStateException("the forwarder runs only after ProxyRoutes.match"));
+        ctx.next();
         return;
       }
       proxy.forward(ctx, route);

@@ -130,7 +130,7 @@ public final class RateLimiter {
       default -> throw new ConfigException(FALLBACK_KEY, "must be local, open or closed (got '" + mode + "')");
     };
     RateLimiter limiter = new RateLimiter(vertx, policies, fallback, config.redisUrl(),
-        config.intRange(TIMEOUT_KEY, 100, 1, 60_000), config.intRange(PROBE_KEY, 1000, 10, 600_000),
+        config.intRange(TIMEOUT_KEY, 250, 1, 60_000), config.intRange(PROBE_KEY, 1000, 10, 600_000),
         config.intRange(LOG_INTERVAL_KEY, 30_000, 100, 86_400_000), registry);
     if (readiness != null) {
       readiness.register(READINESS_CHECK, false, limiter::readinessProbe);

@@ -3,14 +3,21 @@ package io.bulwark.shared.http;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Answers requests the HTTP decoder could not read (oversized request line or headers, broken syntax) with the same
- * problem+json and request id as every other error, instead of a bare status line; the connection is then closed.
+ * problem+json and request id as every other error, instead of a bare status line. The connection is closed a moment
+ * later, not at once: a client may still be sending its body, and closing a socket with unread input resets it, so the
+ * client would lose the answer (the lingering close web servers do).
  */
 public final class MalformedRequests implements Handler<HttpServerRequest> {
+  /** How long the rest of a refused request is read (and discarded) before the connection closes. */
+  static final long LINGER_MS = 1000;
+
   @Override
   public void handle(HttpServerRequest request) {
     DecoderResult result = request.decoderResult();
@@ -38,6 +45,13 @@ public final class MalformedRequests implements Handler<HttpServerRequest> {
         .putHeader(RequestIds.HEADER, requestId)
         .putHeader("Connection", "close")
         .end(p.toJson().encode())
-        .onComplete(x -> request.connection().close());
+        .onComplete(x -> {
+          Context context = Vertx.currentContext();
+          if (context == null) {
+            request.connection().close();
+          } else {
+            context.owner().setTimer(LINGER_MS, id -> request.connection().close());
+          }
+        });
   }
 }

@@ -61,4 +61,17 @@ class LogFormatTest {
       assertFalse(raw.contains("bwk_admin_0123456789abcdefghij"), raw);
     }
   }
+
+  @Test
+  void tenantKeysAndBareTokensAreMaskedToo() {
+    String tenantKey = "bwt_abcdefghijkl_" + "Zx9".repeat(14) + "q";
+    String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzdmMtMSJ9.c2lnbmF0dXJlLWJ5dGVz";
+    try (LogCapture logs = new LogCapture()) {
+      LOG.warn("client sent key {} and token {}", tenantKey, jwt);
+      String raw = logs.raw();
+      assertFalse(raw.contains(tenantKey), raw);
+      assertFalse(raw.contains(jwt), raw);
+      assertTrue(raw.contains("[redacted]"), raw);
+    }
+  }
 }

@@ -50,4 +50,16 @@ class DeployConfigIT {
     }
     assertEquals(4, jars, "expected the four service jars to be mounted");
   }
+
+  @Test
+  void composeRoutesFileAndPoliciesAreWhatTheGatewayAccepts() throws Exception {
+    String compose = Files.readString(DEPLOY.resolve("compose/docker-compose.yml"));
+    Matcher policies = Pattern.compile("BULWARK_RATE_LIMITS: '([^']+)'").matcher(compose);
+    assertTrue(policies.find(), "compose sets BULWARK_RATE_LIMITS");
+    java.util.Set<String> names = io.bulwark.gateway.ratelimit.RateLimitPolicies.parse(policies.group(1)).keySet();
+    Path routes = DEPLOY.resolve("compose/routes.yaml");
+    var table = io.bulwark.gateway.proxy.RouteTable.parse(Files.readString(routes), routes.getFileName().toString(), names::contains);
+    assertEquals(1, table.routes().size());
+    assertTrue(compose.contains("./routes.yaml:/etc/bulwark/routes.yaml:ro") && compose.contains("BULWARK_ROUTES_FILE: /etc/bulwark/routes.yaml"));
+  }
 }

@@ -139,6 +139,25 @@ class AuthDefenceIT {
     assertTrue(counter(metrics, "auth.blocked") >= 1, metrics);
     assertTrue(counter(metrics, "auth.failure") >= 5);
     assertTrue(counter(metrics, "auth.blocked_request") >= 1);
+    // each failure and the block are ledger entries too (they arrive through the spool)
+    long end = System.nanoTime() + 15_000_000_000L;
+    java.util.Map<String, Integer> actions = new java.util.HashMap<>();
+    while (System.nanoTime() < end) {
+      actions.clear();
+      try (java.sql.Connection c = suite.db.jdbc(); java.sql.Statement st = c.createStatement();
+           java.sql.ResultSet rs = st.executeQuery("SELECT action, count(*) FROM audit.entries WHERE convert_from(entry, 'UTF8')::jsonb ->> 'sourceIp' LIKE '10.4.%' GROUP BY action")) {
+        while (rs.next()) {
+          actions.put(rs.getString(1), rs.getInt(2));
+        }
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException(e);
+      }
+      if (actions.getOrDefault("auth.failure", 0) >= 5 && actions.getOrDefault("auth.blocked", 0) >= 1) {
+        break;
+      }
+      Http.sleep(200);
+    }
+    assertTrue(actions.getOrDefault("auth.failure", 0) >= 5 && actions.getOrDefault("auth.blocked", 0) >= 1, actions.toString());
   }
 
   static double counter(String metrics, String event) {

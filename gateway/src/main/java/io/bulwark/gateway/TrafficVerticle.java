@@ -7,6 +7,7 @@ import io.bulwark.shared.lifecycle.ServiceContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 
 /**
@@ -35,7 +36,12 @@ final class TrafficVerticle extends VerticleBase {
     gate = new ShutdownGate(vertx);
     router.route().handler(gate);
     routes.mount(router);
-    return vertx.createHttpServer().connectionHandler(gate::track).invalidRequestHandler(new MalformedRequests())
+    // a connection idle this long is closed: a client that stalls mid-request or parks connections cannot hold them
+    HttpServerOptions options = new HttpServerOptions().setIdleTimeout(config.intRange("BULWARK_HTTP_IDLE_TIMEOUT_MS", 60_000, 1000,
+        3_600_000)).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+        // the codec admits twice what the router serves, so oversized requests get a problem answer (ApiRouter)
+        .setMaxInitialLineLength(2 * ApiRouter.MAX_URI_LENGTH).setMaxHeaderSize(4 * ApiRouter.MAX_HEADER_BYTES);
+    return vertx.createHttpServer(options).connectionHandler(gate::track).invalidRequestHandler(new MalformedRequests())
         .requestHandler(router).listen(port, config.bindHost()).onSuccess(s -> server = s);
   }
 

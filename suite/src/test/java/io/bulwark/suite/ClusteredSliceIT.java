@@ -167,21 +167,8 @@ class ClusteredSliceIT {
 
   /** Waits for {@code /ready} = 200; returns the milliseconds since {@code t0}. */
   private static long awaitReady(String name, ChildJvm process, int managementPort, long t0) {
-    String url = "http://127.0.0.1:" + managementPort + "/ready";
-    long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.process().isAlive()) {
-        throw new AssertionError(name + " exited with " + process.process().exitValue() + ":\n" + process.output());
-      }
-      try {
-        if (Http.get(url).statusCode() == 200) {
-          return (System.nanoTime() - t0) / 1_000_000;
-        }
-      } catch (IllegalStateException e) {
-        // not listening yet
-      }
-      Http.sleep(100);
-    }
-    throw new AssertionError(name + " not ready within 45 s:\n" + process.output());
+    GatewayPair.awaitReady(name, process, managementPort);
+    return (System.nanoTime() - t0) / 1_000_000;
   }
+
 }

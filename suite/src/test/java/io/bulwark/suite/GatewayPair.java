@@ -96,7 +96,8 @@ final class GatewayPair implements AutoCloseable {
     return stoppedAudit + audit.output() + a.output() + b.output();
   }
 
-  private static void awaitReady(String name, ChildJvm process, int managementPort) {
+  /** Waits for a child process's /ready to answer 200; fails with its output if it exits or takes over 60 s. */
+  static void awaitReady(String name, ChildJvm process, int managementPort) {
     String url = "http://127.0.0.1:" + managementPort + "/ready";
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {

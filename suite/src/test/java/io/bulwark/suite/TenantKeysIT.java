@@ -50,6 +50,8 @@ class TenantKeysIT {
     assertProblem(Tenants.admin("GET", gw + "/admin/tenants/nobody", null), 404, "tenant.not_found");
     assertProblem(Tenants.admin("GET", gw + "/admin/tenants/..%2F..", null), 404, null);
     assertProblem(Http.get(gw + "/admin/tenants"), 401, "auth.missing_credentials");
+    assertProblem(Tenants.admin("GET", gw + "/v1/audit/entries?actor=%00", null), 400, "validation.failed");
+    assertProblem(Tenants.admin("GET", gw + "/admin/tenants?after=" + "a".repeat(9000), null), 414, "request.uri_too_long");
 
     JsonObject one = Http.json(Tenants.admin("GET", gw + "/admin/tenants/acme", null));
     assertEquals("Acme Corp", one.getString("name"));

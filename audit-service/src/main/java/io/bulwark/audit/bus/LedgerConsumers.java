@@ -128,8 +128,9 @@ public final class LedgerConsumers {
     if (v == null) {
       return null;
     }
-    if (!(v instanceof String s) || s.isEmpty() || s.length() > max) {
-      throw ApiException.badRequest(key + " must be a string of 1-" + max + " characters");
+    // control characters never match a stored value, and NUL is not even a valid PostgreSQL text character
+    if (!(v instanceof String s) || s.isEmpty() || s.length() > max || s.chars().anyMatch(Character::isISOControl)) {
+      throw ApiException.badRequest(key + " must be a string of 1-" + max + " characters without control characters");
     }
     return s;
   }

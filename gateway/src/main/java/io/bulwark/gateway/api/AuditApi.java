@@ -179,6 +179,8 @@ public final class AuditApi {
     for (Map.Entry<String, String> e : ctx.queryParams()) {
       if (!allowed.contains(e.getKey())) {
         unknown.add(e.getKey());
+      } else if (e.getValue().chars().anyMatch(Character::isISOControl)) {
+        throw ApiException.badRequest("query parameter " + e.getKey() + " contains control characters");
       } else if (out.containsKey(e.getKey())) {
         throw ApiException.badRequest("query parameter " + e.getKey() + " given twice");
       } else {

@@ -17,6 +17,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiRouter {
   static final String ROUTE_KEY = "bulwark.route";
+  /** Largest request line the router serves; the HTTP codec admits more, so that a longer one gets a problem answer. */
+  public static final int MAX_URI_LENGTH = 8 * 1024;
+  /** Largest total size of request headers the router serves; the codec admits more, for the same reason. */
+  public static final int MAX_HEADER_BYTES = 16 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
 
   private ApiRouter() {}
@@ -32,7 +36,7 @@ public final class ApiRouter {
    */
   public static Router create(Vertx vertx, MeterRegistry registry, Drain drain, int maxBodyBytes, boolean quiet) {
     Router router = Router.router(vertx);
-    router.route().handler(new RequestIds()).handler(ApiRouter::readablePath).handler(drain).handler(new HttpMetrics(registry));
+    router.route().handler(new RequestIds()).handler(ApiRouter::withinLimits).handler(ApiRouter::readablePath).handler(drain).handler(new HttpMetrics(registry));
     if (!quiet) {
       router.route().handler(new AccessLog());
     }
@@ -44,6 +48,30 @@ public final class ApiRouter {
     router.errorHandler(413, ctx -> Problem.send(ctx, 413, ErrorCodes.BODY_TOO_LARGE, "request body exceeds " + maxBodyBytes + " bytes"));
     router.errorHandler(500, ApiRouter::onFailure);
     return router;
+  }
+
+  /**
+   * Over-long request lines and headers are refused here rather than by the HTTP codec: the codec closes the connection
+   * at once, and a client still sending its body then loses the answer to a reset. Here the rest of the body is read
+   * and discarded, and the answer arrives.
+   */
+  private static void withinLimits(RoutingContext ctx) {
+    int headerBytes = 0;
+    for (var h : ctx.request().headers()) {
+      headerBytes += h.getKey().length() + h.getValue().length() + 4;
+    }
+    if (ctx.request().uri().length() > MAX_URI_LENGTH) {
+      refuse(ctx, 414, "request.uri_too_long", "the request line is longer than " + MAX_URI_LENGTH + " characters");
+    } else if (headerBytes > MAX_HEADER_BYTES) {
+      refuse(ctx, 431, "request.headers_too_large", "the request headers are larger than " + MAX_HEADER_BYTES + " bytes");
+    } else {
+      ctx.next();
+    }
+  }
+
+  private static void refuse(RoutingContext ctx, int status, String code, String detail) {
+    ctx.request().handler(ignored -> { }).resume();
+    Problem.send(ctx, status, code, detail);
   }
 
   /** A path with a broken percent-escape cannot be matched against any route: it is the client's error, not ours. */

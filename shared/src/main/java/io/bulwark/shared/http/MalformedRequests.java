@@ -16,7 +16,7 @@ import io.vertx.core.http.HttpServerRequest;
  */
 public final class MalformedRequests implements Handler<HttpServerRequest> {
   /** How long the rest of a refused request is read (and discarded) before the connection closes. */
-  static final long LINGER_MS = 1000;
+  static final long LINGER_MS = 5000;
 
   @Override
   public void handle(HttpServerRequest request) {

@@ -1,7 +1,6 @@
 package io.bulwark.shared.test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -66,20 +65,24 @@ public final class RedisProcess implements AutoCloseable {
   }
 
   public boolean answersPing() {
+    return answersPing("127.0.0.1", port, 500);
+  }
+
+  /** Whether a Redis at host:port answers PING with PONG within {@code timeoutMs}. */
+  public static boolean answersPing(String host, int port, int timeoutMs) {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-      s.setSoTimeout(500);
+      s.connect(new InetSocketAddress(host, port), timeoutMs);
+      s.setSoTimeout(timeoutMs);
       OutputStream out = s.getOutputStream();
       out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      InputStream in = s.getInputStream();
-      byte[] buf = new byte[7];
-      int n = in.readNBytes(buf, 0, 7);
-      return n == 7 && new String(buf, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+      byte[] buf = s.getInputStream().readNBytes(7);
+      return buf.length == 7 && new String(buf, StandardCharsets.US_ASCII).equals("+PONG\r\n");
     } catch (IOException e) {
       return false;
     }
   }
+
 
   @Override
   public void close() throws InterruptedException {

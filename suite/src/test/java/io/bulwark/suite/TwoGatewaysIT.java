@@ -31,11 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two gateway processes and one audit-service, clustered, with a real upstream and the shared Redis: revocation and
- * suspension reach both within 1 s; both together admit exactly a rate limit; request decisions reach the ledger,
+ * suspension reach both within 1 s; both together admit exactly a rate limit; failures spread over both block a source
+ * on both; request decisions reach the ledger,
  * wait in the spool while audit-service is away without holding up traffic, and arrive once each when it is back; and
  * no secret appears in any process's log.
  */
 class TwoGatewaysIT {
+  /** Per 24 h: one request's worth refills only every 288 s, so the whole volley sees exactly the burst. */
   private static final int LIMIT = 300;
   @TempDir
   static Path dir;
@@ -49,12 +51,19 @@ class TwoGatewaysIT {
     Path routes = dir.resolve("routes.yaml");
     Files.writeString(routes, "routes:\n  - id: orders\n    path: /api\n    upstream: " + upstream.url() + "\n    auth: [api-key]\n"
         + "    rateLimit: [pair]\n");
-    pair = new GatewayPair("two_gateways", dir, Map.of("BULWARK_KEY_CACHE_TTL_MS", "60000", "REDIS_URL", TestRedis.url(),
-        "BULWARK_ROUTES_FILE", routes.toString(),
-        "BULWARK_RATE_LIMITS", "{\"pair\":{\"limit\":" + LIMIT + ",\"period\":\"1h\",\"scope\":\"key\"}}",
-        "BULWARK_AUDIT_SPOOL_RETRY_MS", "200",
-        // three JVMs and the load share two cores: a starved Redis round trip must not count as Redis being down here
-        "BULWARK_RATE_LIMIT_REDIS_TIMEOUT_MS", "3000", "BULWARK_AUDIT_SPOOL_RETRY_MAX_MS", "1000", "BULWARK_AUDIT_TIMEOUT_MS", "1000"));
+    Map<String, String> env = new HashMap<>();
+    env.put("BULWARK_KEY_CACHE_TTL_MS", "60000");
+    env.put("REDIS_URL", TestRedis.url());
+    env.put("BULWARK_ROUTES_FILE", routes.toString());
+    env.put("BULWARK_RATE_LIMITS", "{\"pair\":{\"limit\":" + LIMIT + ",\"period\":\"24h\",\"scope\":\"key\"}}");
+    env.put("BULWARK_TRUSTED_PROXIES", "127.0.0.1");
+    env.put("BULWARK_AUTH_FAILURE_LIMIT", "6");
+    env.put("BULWARK_AUTH_BLOCK_MS", "60000");
+    env.put("BULWARK_AUDIT_SPOOL_RETRY_MS", "200");
+    // three JVMs and the load share two cores: a starved Redis round trip must not count as Redis being down here
+    env.put("BULWARK_RATE_LIMIT_REDIS_TIMEOUT_MS", "3000");
+    env.put("BULWARK_AUDIT_SPOOL_RETRY_MAX_MS", "1000");
+    pair = new GatewayPair("two_gateways", dir, env);
     secrets.add(SuiteHarness.ADMIN_KEY);
   }
 
@@ -200,6 +209,27 @@ class TwoGatewaysIT {
     }
     String metrics = Http.get(pair.management(0) + "/metrics").body() + Http.get(pair.management(1) + "/metrics").body();
     assertTrue(metrics.contains("bulwark_gateway_audit_spool_delivered_total{path=\"spool\""), metrics);
+  }
+
+  @Test
+  void failuresSpreadOverBothInstancesBlockTheSourceOnBoth() {
+    String attacker = "10.9.0.1";
+    for (int i = 0; i < 6; i++) {
+      HttpResponse<String> r = Http.get(pair.gateway(i % 2) + "/v1/audit/entries", "X-API-Key", "guess-" + i, "X-Forwarded-For", attacker);
+      EventSliceIT.assertProblem(r, 401, "auth.invalid_key");
+    }
+    // neither instance saw six failures itself; each counted the other's through the bus
+    for (int i = 0; i < 2; i++) {
+      String url = pair.gateway(i) + "/v1/audit/entries";
+      HttpResponse<String> blocked = null;
+      long end = System.nanoTime() + 3_000_000_000L;
+      do {
+        blocked = Http.get(url, "Authorization", "Bearer " + SuiteHarness.ADMIN_KEY, "X-Forwarded-For", attacker);
+      } while (blocked.statusCode() != 429 && System.nanoTime() < end);
+      EventSliceIT.assertProblem(blocked, 429, "auth.blocked");
+    }
+    assertEquals(200, Http.get(pair.gateway(0) + "/v1/audit/entries", "Authorization", "Bearer " + SuiteHarness.ADMIN_KEY,
+        "X-Forwarded-For", "10.9.0.2").statusCode(), "other sources are not blocked");
   }
 
   /** Makes both instances cache the key. */

@@ -31,28 +31,31 @@ public final class Authenticator {
   private final AuthGuard guard;
   private final ClientAddress client;
   private final DecisionLog log;
+  /** Tells the other gateway instances about a counted failure (see {@link Identity}). */
+  private final java.util.function.Consumer<String> shareFailure;
   /** Runs after a successful authentication instead of {@code ctx.next()} (e.g. rate limits); null for none. */
   private final Handler<RoutingContext> then;
 
   public Authenticator(AdminKeys admin, CredentialCache cache, JwtVerifier jwt, AuthGuard guard, ClientAddress client,
-                       DecisionLog log) {
-    this(admin, cache, jwt, guard, client, log, null);
+                       DecisionLog log, java.util.function.Consumer<String> shareFailure) {
+    this(admin, cache, jwt, guard, client, log, shareFailure, null);
   }
 
   private Authenticator(AdminKeys admin, CredentialCache cache, JwtVerifier jwt, AuthGuard guard, ClientAddress client,
-                        DecisionLog log, Handler<RoutingContext> then) {
+                        DecisionLog log, java.util.function.Consumer<String> shareFailure, Handler<RoutingContext> then) {
     this.admin = admin;
     this.cache = cache;
     this.jwt = jwt;
     this.guard = guard;
     this.client = client;
     this.log = log;
+    this.shareFailure = shareFailure;
     this.then = then;
   }
 
   /** The same authentication, followed by {@code next} (which must call {@code ctx.next()} to go on). */
   public Authenticator then(Handler<RoutingContext> next) {
-    return new Authenticator(admin, cache, jwt, guard, client, log, next);
+    return new Authenticator(admin, cache, jwt, guard, client, log, shareFailure, next);
   }
 
   private void proceed(RoutingContext ctx) {
@@ -195,6 +198,7 @@ public final class Authenticator {
   }
 
   private void blockIfRepeated(RoutingContext ctx, String subject) {
+    shareFailure.accept(subject);
     AuthGuard.Block b = guard.failure(subject);
     if (b != null) {
       log.record(SecurityEvent.AUTH_BLOCKED, event(ctx, null, "gateway", "auth.blocked", "denied",

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's authentication wiring: admin keys, the credential cache (dropped per tenant by broadcasts on
- * {@code bulwark.gateway.keys.events}), JWT verification, and the brute-force guard, configured from
- * {@code BULWARK_*} settings.
+ * {@code bulwark.gateway.keys.events}), JWT verification, and the brute-force guard, whose failure counts every
+ * instance shares over {@code bulwark.gateway.auth.events}; configured from {@code BULWARK_*} settings.
  */
 public final class Identity {
   private static final Logger LOG = LoggerFactory.getLogger(Identity.class);
@@ -27,6 +27,9 @@ public final class Identity {
   private final ClientAddress client;
   private final Authenticator authenticator;
   private MessageConsumer<JsonObject> changes;
+  private MessageConsumer<JsonObject> failures;
+  /** Names this gateway instance in failure broadcasts, so it does not count its own twice. */
+  private final String instance = java.util.UUID.randomUUID().toString();
   private long sweepTimer = -1;
 
   public Identity(Vertx vertx, ServiceConfig config, AdminKeys admin, TenantStore store, DecisionLog log) {
@@ -38,7 +41,9 @@ public final class Identity {
     String trusted = config.string("BULWARK_TRUSTED_PROXIES", "");
     this.client = new ClientAddress(Arrays.stream(trusted.split(",")).map(String::trim).filter(s -> !s.isEmpty())
         .collect(Collectors.toSet()));
-    this.authenticator = new Authenticator(admin, cache, JwtVerifier.create(vertx, config), guard, client, log);
+    this.authenticator = new Authenticator(admin, cache, JwtVerifier.create(vertx, config), guard, client, log,
+        subject -> vertx.eventBus().publish(Addresses.GATEWAY_AUTH_EVENTS,
+            new JsonObject().put("v", 1).put("subject", subject).put("origin", instance)));
   }
 
   /** Subscribes to key and tenant changes from every gateway instance. */
@@ -51,15 +56,24 @@ public final class Identity {
         LOG.warn("ignored a key change event without a tenant");
       }
     });
+    // failures counted by other instances count here too: a block needs the same number wherever they were made
+    failures = vertx.eventBus().<JsonObject>consumer(Addresses.GATEWAY_AUTH_EVENTS, msg -> {
+      JsonObject body = msg.body();
+      if (body != null && !instance.equals(body.getString("origin")) && body.getValue("subject") instanceof String subject
+          && subject.length() <= 200) {
+        guard.failure(subject);
+      }
+    });
     sweepTimer = vertx.setPeriodic(Math.max(1000, guard.windowMs()), id -> guard.sweep());
-    return changes.completion();
+    return Future.all(changes.completion(), failures.completion()).mapEmpty();
   }
 
   public Future<Void> stop() {
     if (sweepTimer >= 0) {
       vertx.cancelTimer(sweepTimer);
     }
-    return changes == null ? Future.succeededFuture() : changes.unregister();
+    return Future.all(changes == null ? Future.succeededFuture() : changes.unregister(),
+        failures == null ? Future.succeededFuture() : failures.unregister()).mapEmpty();
   }
 
   public Authenticator authenticator() {

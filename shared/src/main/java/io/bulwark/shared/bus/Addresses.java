@@ -29,6 +29,11 @@ public final class Addresses {
    * drops what it cached about that tenant.
    */
   public static final String GATEWAY_KEYS_EVENTS = "bulwark.gateway.keys.events";
+  /**
+   * Broadcast: a gateway instance counted an authentication failure against a subject (a source address or a key id);
+   * every instance counts it too, so a block starts after the same number of failures however they were spread.
+   */
+  public static final String GATEWAY_AUTH_EVENTS = "bulwark.gateway.auth.events";
   public static final String AUDIT_PING = "bulwark.audit.ping";
   public static final String BACKUP_PING = "bulwark.backup.ping";
   public static final String ALERT_PING = "bulwark.alert.ping";

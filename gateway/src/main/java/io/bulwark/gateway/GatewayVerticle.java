@@ -89,7 +89,7 @@ public final class GatewayVerticle extends VerticleBase {
     upstream = new UpstreamProxy(vertx, ctx.registry());
     ProxyRoutes proxy = new ProxyRoutes(routes, upstream);
     TrafficRoutes traffic = new TrafficRoutes(new EventsApi(vertx.eventBus(), auditTimeout),
-        new AuditApi(vertx.eventBus(), auditTimeout), new TenantApi(new TenantService(tenants, decisions, vertx.eventBus()),
+        new AuditApi(vertx.eventBus(), auditTimeout), new TenantApi(new TenantService(tenants, decisions, vertx.eventBus(), identity::forget),
         identity.client()), admin, reader, writer, proxy, new RouteAuth(auth, limits.forRoute(proxy.forwarder())));
 
     ping = PingResponder.register(vertx, "gateway", ctx.readiness());

@@ -68,7 +68,11 @@ public final class AdminKeys {
     if (presented == null || presented.isEmpty()) {
       return Optional.empty();
     }
-    byte[] h = hash(presented);
+    return matchHash(hash(presented));
+  }
+
+  /** {@link #match} for a credential already hashed with {@link #hash}. */
+  public Optional<String> matchHash(byte[] h) {
     byte[] found = null;
     for (byte[] candidate : hashes) {
       if (MessageDigest.isEqual(candidate, h)) {

@@ -144,7 +144,8 @@ public final class Authenticator {
   }
 
   private Future<Resolution> resolve(String presented) {
-    Optional<String> fp = admin.match(presented);
+    byte[] hash = AdminKeys.hash(presented);
+    Optional<String> fp = admin.matchHash(hash);
     if (fp.isPresent()) {
       return Future.succeededFuture(Resolution.ok(new Caller(Caller.Kind.ADMIN, null, null, Set.of(), "admin:" + fp.get())));
     }
@@ -159,7 +160,7 @@ public final class Authenticator {
               : Resolution.no(403, ErrorCodes.TENANT_SUSPENDED, "the token's tenant is suspended or unknown", "tenant_inactive", false)),
           err -> Future.succeededFuture(Resolution.no(401, ErrorCodes.AUTH_INVALID_TOKEN, "the token is not valid", "invalid_token", true)));
     }
-    return cache.key(AdminKeys.hash(presented)).map(found -> {
+    return cache.key(hash).map(found -> {
       if (found.isEmpty()) {
         return Resolution.no(401, ErrorCodes.AUTH_INVALID_KEY, "the key is not valid", "unknown_key", true);
       }

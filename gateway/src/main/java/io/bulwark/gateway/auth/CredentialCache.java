@@ -79,6 +79,8 @@ public final class CredentialCache {
     generation.incrementAndGet();
     keys.values().removeIf(c -> tenant.equals(c.tenant()));
     tenants.remove(tenant);
+    // a lookup started before the change must not be shared with requests that come after it
+    loading.clear();
   }
 
   private <T> void trim(Map<String, Cached<T>> map) {

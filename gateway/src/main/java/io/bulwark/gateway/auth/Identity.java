@@ -80,6 +80,11 @@ public final class Identity {
     return authenticator;
   }
 
+  /** Drops what this instance cached about a tenant (its own changes, before they are answered). */
+  public void forget(String tenant) {
+    cache.invalidate(tenant);
+  }
+
   public ClientAddress client() {
     return client;
   }

@@ -100,7 +100,8 @@ public final class JwtVerifier {
 
   /** True when the credential has a JWT's shape (so an API key is never sent to the JWT verifier). */
   public static boolean looksLikeJwt(String credential) {
-    return credential.length() < 8192 && SHAPE.matcher(credential).matches();
+    // cheap checks first (a JWT's header is a JSON object, so it starts "eyJ"); the regex only confirms
+    return credential.length() < 8192 && credential.startsWith("eyJ") && SHAPE.matcher(credential).matches();
   }
 
   /** The token's claims; fails when the signature, issuer, audience or expiry is wrong or a claim is missing. */

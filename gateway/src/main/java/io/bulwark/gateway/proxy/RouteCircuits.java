@@ -145,6 +145,13 @@ final class RouteCircuits {
       }
     }
 
+    /** Gives back a permission without a verdict: the call ended for a reason that says nothing about the upstream. */
+    void release() {
+      if (breaker != null) {
+        breaker.releasePermission();
+      }
+    }
+
     URI pick(List<URI> upstreams) {
       return upstreams.get(Math.floorMod(next.getAndIncrement(), upstreams.size()));
     }

@@ -58,7 +58,7 @@ public final class UpstreamProxy {
       Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
   /** What became of one upstream call: the {@code outcome} tag of the duration timer. */
-  enum Outcome { OK, ERROR_STATUS, TIMEOUT, UNAVAILABLE, CIRCUIT_OPEN;
+  enum Outcome { OK, ERROR_STATUS, TIMEOUT, UNAVAILABLE, CIRCUIT_OPEN, CLIENT_GONE;
     String tag() {
       return name().toLowerCase(Locale.ROOT);
     }
@@ -137,6 +137,11 @@ public final class UpstreamProxy {
         } else {
           relay(x, response);
         }
+      } else if (x.ctx().response().closed()) {
+        // the client went away and the proxy abandoned the upstream call: not the upstream's failure
+        circuit.release();
+        timer(x.route(), Outcome.CLIENT_GONE).record(nanos, TimeUnit.NANOSECONDS);
+        LOG.debug("client left before the upstream answered", kv("route", x.route().id()));
       } else {
         Outcome outcome = classify(ar.cause());
         circuit.record(nanos, ar.cause());

@@ -37,7 +37,8 @@ public final class TenantKey {
    * the credential does not have a tenant key's shape (then nothing of it may be logged).
    */
   public static String claimedId(String presented) {
-    if (presented == null) {
+    // cheap checks first: this runs for every credential presented
+    if (presented == null || presented.length() != 60 || !presented.startsWith(PREFIX)) {
       return null;
     }
     var m = SHAPE.matcher(presented);

@@ -32,6 +32,7 @@ public final class TenantService {
   private final TenantStore store;
   private final DecisionLog log;
   private final EventBus bus;
+  private final java.util.function.Consumer<String> forgetLocally;
 
   /** Who asks for a change, for the ledger: the caller's attribution, the request id and the source address. */
   public record Actor(String actor, String requestId, String sourceIp) {}
@@ -39,10 +40,12 @@ public final class TenantService {
   /** A key just issued: the only moment its secret exists outside the client. */
   public record IssuedKey(KeyRecord key, String secret, KeyRecord replaced) {}
 
-  public TenantService(TenantStore store, DecisionLog log, EventBus bus) {
+  /** {@code forgetLocally} drops this gateway's cached state of a tenant before the change is answered. */
+  public TenantService(TenantStore store, DecisionLog log, EventBus bus, java.util.function.Consumer<String> forgetLocally) {
     this.store = store;
     this.log = log;
     this.bus = bus;
+    this.forgetLocally = forgetLocally;
   }
 
   public Future<Tenant> create(String id, String name, Actor by) {
@@ -154,6 +157,8 @@ public final class TenantService {
         .onSuccess(r -> {
           LOG.info("{} {} by {}", action, target, by.actor(), kv("event", action), kv("tenant", tenant), kv("target", target));
           if (broadcast) {
+            // here at once (the caller's next request may come before the broadcast is delivered), elsewhere by bus
+            forgetLocally.accept(tenant);
             bus.publish(Addresses.GATEWAY_KEYS_EVENTS, new JsonObject().put("v", 1).put("type", action).put("tenant", tenant)
                 .put("target", target));
           }

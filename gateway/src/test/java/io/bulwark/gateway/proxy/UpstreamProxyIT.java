@@ -59,6 +59,8 @@ class UpstreamProxyIT {
           - {id: dead, path: /dead, upstream: "%3$s"}
           - {id: flaky, path: /flaky, upstreams: ["%3$s", "%1$s"], retries: 1, circuitBreaker: {enabled: false}}
           - {id: busy, path: /busy, upstreams: ["%1$s", "%2$s"], retries: 2, circuitBreaker: {enabled: false}}
+          - {id: patient, path: /patient, upstream: "%1$s", timeout: 10s,
+             circuitBreaker: {minimumCalls: 2, windowSize: 2, failureRatePercent: 50, openFor: 30s, halfOpenCalls: 1}}
           - id: fragile
             path: /fragile
             upstream: "%2$s"
@@ -221,6 +223,22 @@ class UpstreamProxyIT {
     assertEquals(0.0, circuitState("fragile"), "closed after two good trial calls");
     assertEquals(6, second.hits.get());
     assertEquals(0.0, circuitState("echo"), "other routes keep their own circuit");
+  }
+
+  @Test
+  void clientsThatLeaveEarlyDoNotCountAgainstTheUpstream() throws Exception {
+    for (int i = 1; i <= 3; i++) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", gateway.port())) {
+        s.getOutputStream().write("GET /patient/slow?ms=3000 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        int started = i;
+        await(() -> echo.slowStarted.get() == started, "the slow request reached the upstream");
+      }
+    }
+    await(() -> registry.find(UpstreamProxy.DURATION).tags("route", "patient", "outcome", "client_gone").timer() != null
+        && registry.get(UpstreamProxy.DURATION).tags("route", "patient", "outcome", "client_gone").timer().count() == 3,
+        "three calls abandoned because their clients left");
+    assertEquals(0.0, registry.get(UpstreamProxy.CIRCUIT_STATE).tag("route", "patient").gauge().value(), "the circuit stays closed");
+    assertEquals(200, gateway.get("/patient/x").status(), "the upstream is still called");
   }
 
   @Test

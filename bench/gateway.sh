@@ -172,8 +172,9 @@ load() { # target seconds
       <(echo "$th0") <(thread_ticks) | sort -gr | head -3 | awk '{printf "%s%s %.2f", (NR > 1 ? ", " : ""), $2, $1}')
   fi
 }
-metric_sum() { # sum of the gateway's samples whose line starts with this text
-  curl -s --max-time 5 "http://127.0.0.1:$MGMT_BASE/metrics" | awk -v p="$1" 'index($0, p) == 1 {s += $NF} END {printf "%.0f\n", s}'
+metric_sum() { # prefix [printf format] -> sum of the gateway's samples whose line starts with prefix
+  curl -s --max-time 5 "http://127.0.0.1:$MGMT_BASE/metrics" \
+    | awk -v p="$1" -v f="${2:-%.0f}" 'index($0, p) == 1 {s += $NF} END {printf f "\n", s}'
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "nan"; else print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 rotated() { # run number -> the targets, starting one further along each run
@@ -216,7 +217,8 @@ done
 
 decided() { metric_sum "bulwark_ratelimit_decisions_total{mode=\"$1\",policy=\"bench\""; }
 decisions() { echo "$(decided redis) $(decided local) $(( $(decided open) + $(decided closed) ))"; }
-at_max=$(decisions)
+gc_pauses() { echo "$(metric_sum 'jvm_gc_pause_seconds_count{') $(metric_sum 'jvm_gc_pause_seconds_sum{' %.6f)"; }
+at_max=$(decisions); gc_max=$(gc_pauses)
 
 echo "maximum rate: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $RUNS runs"
 for run in $(seq 1 "$RUNS"); do
@@ -226,7 +228,7 @@ for run in $(seq 1 "$RUNS"); do
 done
 [ -n "${rps[bulwark]:-}" ] || { echo "bench: no valid maximum-rate run of Bulwark; nothing to pace against" >&2; exit 1; }
 
-at_half=$(decisions)
+at_half=$(decisions); gc_half=$(gc_pauses)
 RATE=$(awk -v m="$(median ${rps[bulwark]})" 'BEGIN {printf "%d", m / 2}')
 echo "half of Bulwark's maximum: $RATE req/s for every target, wrk paced by bench/gateway/load.lua, $RUNS runs"
 for run in $(seq 1 "$RUNS"); do
@@ -235,7 +237,7 @@ for run in $(seq 1 "$RUNS"); do
   done
 done
 
-at_end=$(decisions)
+at_end=$(decisions); gc_end=$(gc_pauses)
 spool=$(curl -s --max-time 5 "http://127.0.0.1:$MGMT_BASE/metrics" | grep '^bulwark_gateway_audit_spool_delivered_total' || true)
 rows=$(psql -At -d "$db" -c "SELECT count(*) FROM audit.entries" 2>/dev/null || echo "?")
 
@@ -267,6 +269,8 @@ who_decided() { # decisions before, after -> who decided in between
 }
 echo "  rate-limit decisions, maximum rate: $(who_decided "$at_max" "$at_half")"
 echo "  rate-limit decisions, half rate:    $(who_decided "$at_half" "$at_end")"
+pauses() { awk -v a="$1" -v b="$2" 'BEGIN {split(a, x, " "); split(b, y, " "); printf "%d, %.1f ms in all", y[1] - x[1], 1000 * (y[2] - x[2])}'; }
+echo "  the suite's GC pauses: $(pauses "$gc_max" "$gc_half") at the maximum rate; $(pauses "$gc_half" "$gc_end") at half rate"
 echo "  audit spool: ${spool:-bulwark_gateway_audit_spool_delivered_total is not among the gateway metrics}; ledger rows: $rows"
 if [ "$flagged" != 0 ]; then
   echo "bench: $flagged flagged runs (failed requests or a missed rate) were left out" >&2

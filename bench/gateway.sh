@@ -98,8 +98,14 @@ DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$db" BULWARK_ADMIN_KEYS="$admin
   java -Dlogback.configurationFile=bench/logback-quiet.xml -jar "$JAR" > "$work/suite.log" 2>&1 &
 suite_pid=$!
 wait_for suite "http://127.0.0.1:$MGMT_BASE/ready" "$suite_pid"
-curl -s --max-time 5 "http://127.0.0.1:$MGMT_BASE/ready" | grep -q '"redis":{"status":"UP"' \
-  || { echo "bench: the gateway does not see Redis; rate limits would not go through it" >&2; exit 1; }
+# the gateway is ready without Redis (its limiter falls back), so wait for the Redis check itself
+for _ in $(seq 1 20); do
+  ready=$(curl -s --max-time 5 "http://127.0.0.1:$MGMT_BASE/ready" || true)
+  echo "$ready" | grep -q '"redis":{"status":"UP"' && break
+  sleep 0.5
+done
+echo "$ready" | grep -q '"redis":{"status":"UP"' \
+  || { echo "bench: the gateway does not see Redis, so rate limits would not go through it: $ready" >&2; exit 1; }
 
 admin() { curl -sf --max-time 10 -X POST -H "Authorization: Bearer $admin_key" -H 'Content-Type: application/json' -d "$2" \
   "http://127.0.0.1:$HTTP_PORT$1"; }
@@ -185,8 +191,9 @@ rotated() { # run number -> the targets, starting one further along each run
 declare -A rps p50 p99 half_rps half_p50 half_p99 half_late
 flagged=0
 record() { # phase target run
-  local r=$result bad late=0 missed="" per_request
-  bad=$(( $(field non2xx "$r") + $(field errors "$r") ))
+  local r=$result bad failures late=0 missed="" per_request
+  bad=$(( $(field non2xx "$r") + $(field errors "$r") + $(field timeouts "$r") ))
+  failures="$(field non2xx "$r") non-2xx, $(field errors "$r") socket errors, $(field timeouts "$r") timeouts"
   if [ "$1" = half ]; then
     late=$(field late "$r")
     # a paced run that did not reach 97% of its rate measured a lighter load than asked
@@ -194,11 +201,11 @@ record() { # phase target run
   fi
   per_request=$(awk -v c="$cores" -v r="$(field rps "$r")" 'BEGIN {split(c, x, " ")
     printf "%.0f us CPU per request, %.0f of them in the kernel", 1e6 * x[1] / r, 1e6 * x[2] / r}')
-  printf '  run %d %-8s %9.1f req/s  p50 %7.3f ms  p99 %8.3f ms  non-2xx+errors %d%s | %s | %s%s\n' \
+  printf '  run %d %-8s %9.1f req/s  p50 %7.3f ms  p99 %8.3f ms  failed %d%s | %s | %s%s\n' \
     "$3" "$2" "$(field rps "$r")" "$(field p50_ms "$r")" "$(field p99_ms "$r")" "$bad" \
     "$([ "$1" = half ] && echo "  late $late")" "$cpu" "$per_request" "${busiest:+ | busiest threads: $busiest}"
   if [ "$bad" != 0 ] || [ -n "$missed" ]; then
-    echo "  FLAGGED: run $3 of $2 had $bad failed requests$missed; it is left out of the medians" >&2
+    echo "  FLAGGED: run $3 of $2 had $failures$missed; it is left out of the medians" >&2
     flagged=$((flagged + 1)); return
   fi
   if [ "$1" = max ]; then
@@ -218,7 +225,12 @@ done
 decided() { metric_sum "bulwark_ratelimit_decisions_total{mode=\"$1\",policy=\"bench\""; }
 decisions() { echo "$(decided redis) $(decided local) $(( $(decided open) + $(decided closed) ))"; }
 gc_pauses() { echo "$(metric_sum 'jvm_gc_pause_seconds_count{') $(metric_sum 'jvm_gc_pause_seconds_sum{' %.6f)"; }
-at_max=$(decisions); gc_max=$(gc_pauses)
+answers() { # "status count ..." of the bench route, as the gateway counted them
+  curl -s --max-time 5 "http://127.0.0.1:$MGMT_BASE/metrics" | sed -n \
+    's/^bulwark_api_requests_total{method="GET",route="proxy:bench",service="gateway",status="\([0-9]*\)"} \([0-9.E]*\)$/\1 \2/p' \
+    | tr '\n' ' '
+}
+at_max=$(decisions); gc_max=$(gc_pauses); answers_max=$(answers)
 
 echo "maximum rate: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, $RUNS runs"
 for run in $(seq 1 "$RUNS"); do
@@ -237,7 +249,7 @@ for run in $(seq 1 "$RUNS"); do
   done
 done
 
-at_end=$(decisions); gc_end=$(gc_pauses)
+at_end=$(decisions); gc_end=$(gc_pauses); answers_end=$(answers)
 spool=$(curl -s --max-time 5 "http://127.0.0.1:$MGMT_BASE/metrics" | grep '^bulwark_gateway_audit_spool_delivered_total' || true)
 rows=$(psql -At -d "$db" -c "SELECT count(*) FROM audit.entries" 2>/dev/null || echo "?")
 
@@ -271,7 +283,16 @@ echo "  rate-limit decisions, maximum rate: $(who_decided "$at_max" "$at_half")"
 echo "  rate-limit decisions, half rate:    $(who_decided "$at_half" "$at_end")"
 pauses() { awk -v a="$1" -v b="$2" 'BEGIN {split(a, x, " "); split(b, y, " "); printf "%d, %.1f ms in all", y[1] - x[1], 1000 * (y[2] - x[2])}'; }
 echo "  the suite's GC pauses: $(pauses "$gc_max" "$gc_half") at the maximum rate; $(pauses "$gc_half" "$gc_end") at half rate"
+echo "  the gateway's answers on the route while measuring: $(awk -v a="$answers_max" -v b="$answers_end" 'BEGIN {
+  n = split(a, x, " "); for (i = 1; i < n; i += 2) was[x[i]] = x[i + 1]
+  n = split(b, y, " "); for (i = 1; i < n; i += 2) if (y[i + 1] - was[y[i]] > 0) printf "%s%s x %d", (out++ ? ", " : ""), y[i], y[i + 1] - was[y[i]] }')"
+echo "   (a 502 that no wrk run saw is a request still in flight when wrk stopped and closed its connection: the gateway"
+echo "   resets the upstream call, logs \"upstream call failed\" and counts a 502 that no client receives)"
 echo "  audit spool: ${spool:-bulwark_gateway_audit_spool_delivered_total is not among the gateway metrics}; ledger rows: $rows"
+# the suite logs warnings and errors only (bench/logback-quiet.xml); the most frequent ones say what went wrong
+warnings=$(grep -cE '^(WARN|ERROR) ' "$work/suite.log" || true)
+echo "  the suite's warnings and errors: $warnings"
+grep -E '^(WARN|ERROR) ' "$work/suite.log" | cut -c1-160 | sort | uniq -c | sort -rn | head -5 | sed 's/^/   /'
 if [ "$flagged" != 0 ]; then
   echo "bench: $flagged flagged runs (failed requests or a missed rate) were left out" >&2
   exit 1

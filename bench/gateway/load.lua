@@ -4,7 +4,9 @@
 --                  usual closed loop (send the next request as soon as the last answer arrived)
 --   BENCH_THREADS  wrk's -t, so each thread takes its share of BENCH_RATE
 -- Prints one line that bench/gateway.sh parses:
---   RESULT rps=... p50_ms=... p99_ms=... non2xx=... errors=... late=...
+--   RESULT rps=... p50_ms=... p99_ms=... non2xx=... errors=... timeouts=... late=...
+-- non2xx counts answers of 400 and above (wrk's own count); errors are connect, read and write errors; timeouts are
+-- requests unanswered after wrk's --timeout.
 -- late: paced requests sent more than 1 ms after their slot in the schedule (the target or the load generator fell
 -- behind, so wrk's latency, timed from the actual send, would understate what a steady client sees).
 
@@ -68,12 +70,12 @@ if rate and rate > 0 then
 end
 
 function done(summary, latency, requests)
-  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
   local behind = 0
   for _, t in ipairs(threads) do
     behind = behind + (tonumber(t:get("late")) or 0)
   end
-  io.write(string.format("RESULT rps=%.1f p50_ms=%.3f p99_ms=%.3f non2xx=%d errors=%d late=%d\n",
+  io.write(string.format("RESULT rps=%.1f p50_ms=%.3f p99_ms=%.3f non2xx=%d errors=%d timeouts=%d late=%d\n",
     summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status, errors, behind))
+    summary.errors.status, errors, summary.errors.timeout, behind))
 end

@@ -164,7 +164,9 @@ load() { # target seconds
   [ "$1" = bulwark ] && th0=$(thread_ticks)
   before=$(proc_ticks $pids); m0=$(machine_busy); children_cpu > "$work/w0"
   result=$(BENCH_API_KEY=$key BENCH_RATE=${RATE:-} BENCH_THREADS=$THREADS \
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${2}s" --timeout 2s --latency -s bench/gateway/load.lua "${url[$1]}" | grep '^RESULT')
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${2}s" --timeout 2s --latency -s bench/gateway/load.lua "${url[$1]}" | grep '^RESULT' || true)
+  # a wrk that could not run at all still yields a line, so the run is flagged rather than the script dying unexplained
+  [ -n "$result" ] || result="RESULT rps=0 p50_ms=0 p99_ms=0 non2xx=0 errors=1 timeouts=0 late=0"
   after=$(proc_ticks $pids); m1=$(machine_busy); children_cpu > "$work/w1"; w0=$(cat "$work/w0"); w1=$(cat "$work/w1")
   # cores: "total kernel", what the target's processes used over the run, in cores
   cores=$(awk -v a="$before" -v b="$after" -v hz="$tck" -v s="$2" 'BEGIN {split(a, x, " "); split(b, y, " ")
@@ -200,7 +202,7 @@ record() { # phase target run
     awk -v a="$(field rps "$r")" -v b="$RATE" 'BEGIN {exit !(a < 0.97 * b)}' && missed=" MISSED THE RATE"
   fi
   per_request=$(awk -v c="$cores" -v r="$(field rps "$r")" 'BEGIN {split(c, x, " ")
-    printf "%.0f us CPU per request, %.0f of them in the kernel", 1e6 * x[1] / r, 1e6 * x[2] / r}')
+    if (r > 0) printf "%.0f us CPU per request, %.0f of them in the kernel", 1e6 * x[1] / r, 1e6 * x[2] / r}')
   printf '  run %d %-8s %9.1f req/s  p50 %7.3f ms  p99 %8.3f ms  failed %d%s | %s | %s%s\n' \
     "$3" "$2" "$(field rps "$r")" "$(field p50_ms "$r")" "$(field p99_ms "$r")" "$bad" \
     "$([ "$1" = half ] && echo "  late $late")" "$cpu" "$per_request" "${busiest:+ | busiest threads: $busiest}"

@@ -14,6 +14,7 @@
 #   ./mvnw -q -DskipTests package && bench/gateway.sh
 #       RUNS=3 DURATION=10 CONNECTIONS=64 to change the runs; WARMUP=5 (direct, nginx) and WARMUP_BULWARK=20 seconds of
 #       load before measuring, which nothing counts (the JIT needs about 15 s of traffic to settle on Bulwark's path)
+#       BENCH_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/gw.jfr" to profile the suite while it runs
 #
 # Needs: nginx, wrk, psql, curl, java; a PostgreSQL on 127.0.0.1:5432 that trusts user postgres (PGHOST/PGPORT/PGUSER
 # to change); a Redis on 127.0.0.1:6379 (REDIS_HOST/REDIS_PORT). The run makes and drops its own database, starts and
@@ -95,7 +96,7 @@ DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$db" BULWARK_ADMIN_KEYS="$admin
   REDIS_URL="redis://$REDIS_HOST:$REDIS_PORT" BULWARK_RATE_LIMITS='{"bench":{"limit":1000000,"period":"1s","scope":"key"}}' \
   BULWARK_ROUTES_FILE="$work/routes.yaml" GATEWAY_HTTP_PORT=$HTTP_PORT GATEWAY_MANAGEMENT_PORT=$MGMT_BASE \
   AUDIT_MANAGEMENT_PORT=$((MGMT_BASE + 1)) BACKUP_MANAGEMENT_PORT=$((MGMT_BASE + 2)) ALERT_MANAGEMENT_PORT=$((MGMT_BASE + 3)) \
-  java -Dlogback.configurationFile=bench/logback-quiet.xml -jar "$JAR" > "$work/suite.log" 2>&1 &
+  java ${BENCH_JAVA_OPTS:-} -Dlogback.configurationFile=bench/logback-quiet.xml -jar "$JAR" > "$work/suite.log" 2>&1 &
 suite_pid=$!
 wait_for suite "http://127.0.0.1:$MGMT_BASE/ready" "$suite_pid"
 # the gateway is ready without Redis (its limiter falls back), so wait for the Redis check itself
@@ -288,8 +289,8 @@ echo "  the suite's GC pauses: $(pauses "$gc_max" "$gc_half") at the maximum rat
 echo "  the gateway's answers on the route while measuring: $(awk -v a="$answers_max" -v b="$answers_end" 'BEGIN {
   n = split(a, x, " "); for (i = 1; i < n; i += 2) was[x[i]] = x[i + 1]
   n = split(b, y, " "); for (i = 1; i < n; i += 2) if (y[i + 1] - was[y[i]] > 0) printf "%s%s x %d", (out++ ? ", " : ""), y[i], y[i + 1] - was[y[i]] }')"
-echo "   (a 502 that no wrk run saw is a request still in flight when wrk stopped and closed its connection: the gateway"
-echo "   resets the upstream call, logs \"upstream call failed\" and counts a 502 that no client receives)"
+echo "   (requests still in flight when wrk stops and closes its connections are abandoned upstream calls, counted as"
+echo "   bulwark_gateway_upstream_duration_seconds{outcome=\"client_gone\"}, never against the upstream)"
 echo "  audit spool: ${spool:-bulwark_gateway_audit_spool_delivered_total is not among the gateway metrics}; ledger rows: $rows"
 # the suite logs warnings and errors only (bench/logback-quiet.xml); the most frequent ones say what went wrong
 warnings=$(grep -cE '^(WARN|ERROR) ' "$work/suite.log" || true)

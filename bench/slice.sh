@@ -71,9 +71,12 @@ done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 ms=$(median "${slice[@]}"); ml=$(median "${limit[@]}")
-rows=$(psql -At -d "$db" -c "SELECT count(*) FROM audit.entries")
+# since the gateway issue every request's auth decision is a ledger entry too (through the spool): count the events
+rows=$(psql -At -d "$db" -c "SELECT count(*) FROM audit.entries WHERE action NOT LIKE 'auth.%'")
+decisions=$(psql -At -d "$db" -c "SELECT count(*) FROM audit.entries WHERE action = 'auth.success'")
 echo "median over $RUNS runs, ${DURATION}s each; wrk $CONNECTIONS connections, pgbench $PG_CLIENTS clients:"
 printf '  PostgreSQL append transaction (physical limit): %.1f tx/s\n' "$ml"
 printf '  audit slice through the suite:                  %.1f req/s\n' "$ms"
 printf '  ratio slice / limit:                            %.3f\n' "$(awk -v a="$ms" -v b="$ml" 'BEGIN {print a / b}')"
-echo "  ledger rows: $rows (every 201 is a committed row: $((total)) measured requests plus warm-up)"
+echo "  ledger rows: $rows events (every 201 is a committed row: $((total)) measured requests plus warm-up)"
+echo "               $decisions auth decisions recorded through the spool (one per request, written after it)"

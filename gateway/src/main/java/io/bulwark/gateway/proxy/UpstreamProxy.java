@@ -73,6 +73,8 @@ public final class UpstreamProxy {
   private final RouteCircuits circuits;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Map<String, Counter> retryCounters = new ConcurrentHashMap<>();
+  /** One "upstream call failed" or "retrying" line per route and outcome per 10 s; metrics count them all. */
+  private final FailureLog failureLog = new FailureLog(10_000, System::nanoTime);
 
   public UpstreamProxy(Vertx vertx, MeterRegistry registry) {
     this.vertx = vertx;
@@ -156,8 +158,11 @@ public final class UpstreamProxy {
   }
 
   private void retry(Exchange x, int n, URI upstream, String reason) {
-    LOG.info("retrying upstream call", kv("route", x.route().id()), kv("upstream", authority(upstream)),
-        kv("attempt", n), kv("reason", reason));
+    long skipped = failureLog.admit(x.route().id(), "retry");
+    if (skipped >= 0) {
+      LOG.info("retrying upstream call", kv("route", x.route().id()), kv("upstream", authority(upstream)),
+          kv("attempt", n), kv("reason", reason), kv("notLoggedSince", skipped));
+    }
     retryCounters.computeIfAbsent(x.route().id(), id -> Counter.builder(RETRIES)
         .description("Upstream calls repeated after a failure").tag("route", id).register(registry)).increment();
     vertx.setTimer(BACKOFF_MS * n, t -> attempt(x, n + 1));
@@ -171,8 +176,12 @@ public final class UpstreamProxy {
   }
 
   private void fail(Exchange x, URI upstream, Outcome outcome, Throwable cause) {
-    LOG.warn("upstream call failed", kv("route", x.route().id()), kv("upstream", authority(upstream)),
-        kv("outcome", outcome.tag()), kv("error", String.valueOf(cause.getMessage())));
+    long skipped = failureLog.admit(x.route().id(), outcome.tag());
+    if (skipped >= 0) {
+      // at most one line per route and outcome per interval: an upstream outage at full traffic must not flood the log
+      LOG.warn("upstream call failed", kv("route", x.route().id()), kv("upstream", authority(upstream)),
+          kv("outcome", outcome.tag()), kv("error", String.valueOf(cause.getMessage())), kv("notLoggedSince", skipped));
+    }
     if (outcome == Outcome.TIMEOUT) {
       Problem.send(x.ctx(), 504, ErrorCodes.UPSTREAM_TIMEOUT, "route " + x.route().id()
           + ": the upstream did not answer within " + x.route().timeout().toMillis() + " ms");

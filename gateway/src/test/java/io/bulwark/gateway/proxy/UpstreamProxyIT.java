@@ -57,6 +57,7 @@ class UpstreamProxyIT {
           - {id: get-only, path: /readonly, upstream: "%1$s", methods: [GET, HEAD]}
           - {id: slow, path: /slow, upstream: "%1$s", timeout: 300ms}
           - {id: dead, path: /dead, upstream: "%3$s"}
+          - {id: gone, path: /gone, upstream: "%3$s", circuitBreaker: {enabled: false}}
           - {id: flaky, path: /flaky, upstreams: ["%3$s", "%1$s"], retries: 1, circuitBreaker: {enabled: false}}
           - {id: busy, path: /busy, upstreams: ["%1$s", "%2$s"], retries: 2, circuitBreaker: {enabled: false}}
           - {id: patient, path: /patient, upstream: "%1$s", timeout: 10s,
@@ -170,6 +171,19 @@ class UpstreamProxyIT {
     assertEquals("upstream.unavailable", a.json().getString("code"));
     assertFalse(a.body().toString().contains(Integer.toString(deadPort)), "no upstream address leaks to the client");
     assertEquals(1.0, registry.get(UpstreamProxy.DURATION).tags("route", "dead", "outcome", "unavailable").timer().count());
+  }
+
+  @Test
+  void anUpstreamOutageIsOneLogLineNotOnePerRequest() throws Exception {
+    try (io.bulwark.shared.test.LogCapture logs = new io.bulwark.shared.test.LogCapture()) {
+      for (int i = 0; i < 20; i++) {
+        assertEquals(502, gateway.get("/gone/x").status());
+      }
+      long lines = logs.lines().stream().filter(l -> "upstream call failed".equals(l.getString("message"))
+          && "gone".equals(l.getString("route"))).count();
+      assertEquals(1, lines, "one line for twenty failures within the interval");
+      assertEquals(20.0, registry.get(UpstreamProxy.DURATION).tags("route", "gone", "outcome", "unavailable").timer().count());
+    }
   }
 
   @Test

@@ -68,20 +68,31 @@ class GatewayFuzzIT {
       {"POST", "/admin/tenants"}, {"GET", "/admin/tenants"}, {"GET", "/admin/tenants/{id}"}, {"POST", "/admin/tenants/{id}/suspend"},
       {"POST", "/admin/tenants/{id}/resume"}, {"POST", "/admin/tenants/{id}/keys"}, {"GET", "/admin/tenants/{id}/keys"},
       {"DELETE", "/admin/tenants/{id}/keys/{key}"}, {"POST", "/admin/tenants/{id}/keys/{key}/replace"},
+      {"GET", "/api/{id}"}, {"POST", "/api/{id}/{key}"}, {"DELETE", "/api/{n}"}, {"GET", "/open/{id}"},
       {"GET", "/nowhere/{id}"}, {"GET", "/{id}"}};
   private static final String[] QUERY_NAMES = {"tenant", "from", "to", "limit", "cursor", "size", "status", "after", "action",
       "actor", "requestId", "x", "limit[]", "__proto__"};
 
+  private static TestUpstream upstream;
+
   @BeforeAll
-  static void start() {
-    suite = new SuiteHarness("gateway_fuzz", Map.of("BULWARK_AUTH_FAILURE_LIMIT", "10000"));
+  static void start(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    upstream = new TestUpstream();
+    java.nio.file.Path routes = dir.resolve("routes.yaml");
+    java.nio.file.Files.writeString(routes, "routes:\n"
+        + "  - {id: api, path: /api, upstream: \"" + upstream.url() + "\", scopes: [read], rateLimit: [fuzz], stripPrefix: true}\n"
+        + "  - {id: open, path: /open, upstream: \"" + upstream.url() + "\", auth: [none], timeout: 2s}\n");
+    suite = new SuiteHarness("gateway_fuzz", Map.of("BULWARK_AUTH_FAILURE_LIMIT", "10000", "BULWARK_ROUTES_FILE", routes.toString(),
+        "REDIS_URL", io.bulwark.shared.test.TestRedis.url(),
+        "BULWARK_RATE_LIMITS", "{\"fuzz\":{\"limit\":100000,\"period\":\"1s\",\"scope\":\"tenant\"}}"));
     Tenants.create(suite.gateway(), "acme");
     tenantKey = Tenants.issue(suite.gateway(), "acme", "read", "write", "audit:read", "audit:write").getString("secret");
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
     suite.close();
+    upstream.close();
   }
 
   @Test

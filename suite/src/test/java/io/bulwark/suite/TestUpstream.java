@@ -2,6 +2,7 @@ package io.bulwark.suite;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,7 +14,10 @@ final class TestUpstream implements AutoCloseable {
   final HttpServer server;
 
   TestUpstream() throws Exception {
-    server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+    // room for somewhat longer request lines and headers than the gateway lets through (it adds X-Forwarded-* and
+    // X-Bulwark-* to what it forwards)
+    HttpServerOptions options = new HttpServerOptions().setMaxHeaderSize(16 * 1024).setMaxInitialLineLength(16 * 1024);
+    server = vertx.createHttpServer(options).requestHandler(req -> req.body().onSuccess(body -> {
       hits.incrementAndGet();
       JsonObject headers = new JsonObject();
       req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));

@@ -20,7 +20,7 @@ public final class ApiRouter {
   /** Largest request line the router serves; the HTTP codec admits more, so that a longer one gets a problem answer. */
   public static final int MAX_URI_LENGTH = 8 * 1024;
   /** Largest total size of request headers the router serves; the codec admits more, for the same reason. */
-  public static final int MAX_HEADER_BYTES = 16 * 1024;
+  public static final int MAX_HEADER_BYTES = 8 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
 
   private ApiRouter() {}

@@ -30,7 +30,9 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Builds what the gateway's traffic servers share — admin keys, identity, rate limits, routes, the proxy, the decision
@@ -64,7 +66,8 @@ public final class GatewayVerticle extends VerticleBase {
             config.intRange("BULWARK_ROUTES_POLL_MS", 1000, 100, 60_000))
             .recover(err -> Future.failedFuture(new ConfigException("BULWARK_ROUTES_FILE", err.getMessage())));
     spool = AuditSpool.create(vertx, ctx.database().pool(), config, ctx.registry());
-    return Future.all(AdminKeys.load(config, new AdminKeyStore(ctx.database().pool())), routesLoaded, limiter.start(), spool.start())
+    return Future.all(AdminKeys.load(config, new AdminKeyStore(ctx.database().pool())), routesLoaded, limiter.start(),
+            spool.start())
         .compose(started -> {
           routes = started.resultAt(1);
           return serve(started.<AdminKeys.Loaded>resultAt(0), auditTimeout);
@@ -81,16 +84,18 @@ public final class GatewayVerticle extends VerticleBase {
     identity = new Identity(vertx, config, loaded.keys(), tenants, decisions);
     Authenticator auth = identity.authenticator();
     RequestLimits limits = new RequestLimits(limiter, decisions, auth, identity.client());
-    Authenticator limited = auth.then(limits.policies("BULWARK_API_RATE_LIMITS", names(config.string("BULWARK_API_RATE_LIMITS", ""))));
+    Authenticator limited = auth.then(
+        limits.policies("BULWARK_API_RATE_LIMITS", names(config.string("BULWARK_API_RATE_LIMITS", ""))));
     var admin = auth.admin();
     var reader = limited.require(Identity.READERS, Set.of("audit:read"));
     var writer = limited.require(Identity.READERS, Set.of("audit:write"));
 
     upstream = new UpstreamProxy(vertx, ctx.registry());
     ProxyRoutes proxy = new ProxyRoutes(routes, upstream);
+    TenantService tenantService = new TenantService(tenants, decisions, vertx.eventBus(), identity::forget);
     TrafficRoutes traffic = new TrafficRoutes(new EventsApi(vertx.eventBus(), auditTimeout),
-        new AuditApi(vertx.eventBus(), auditTimeout), new TenantApi(new TenantService(tenants, decisions, vertx.eventBus(), identity::forget),
-        identity.client()), admin, reader, writer, proxy, new RouteAuth(auth, limits.forRoute(proxy.forwarder())));
+        new AuditApi(vertx.eventBus(), auditTimeout), new TenantApi(tenantService, identity.client()), admin, reader, writer,
+        proxy, new RouteAuth(auth, limits.forRoute(proxy.forwarder())));
 
     ping = PingResponder.register(vertx, "gateway", ctx.readiness());
     // fail closed: a gateway that cannot reach the ledger cannot record its decisions, so it is not ready
@@ -106,12 +111,13 @@ public final class GatewayVerticle extends VerticleBase {
   private Future<?> listen(TrafficRoutes traffic, int instances) {
     int configured = ctx.config().httpPort();
     int port = configured == 0 ? -1 : configured;
-    java.util.Queue<TrafficVerticle> deployed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    Queue<TrafficVerticle> deployed = new ConcurrentLinkedQueue<>();
     return vertx.deployVerticle(() -> {
       TrafficVerticle v = new TrafficVerticle(ctx, traffic, port);
       deployed.add(v);
       return v;
-    }, new DeploymentOptions().setInstances(instances).setConfig(config())).onSuccess(id -> ctx.ports().http(deployed.peek().actualPort()));
+    }, new DeploymentOptions().setInstances(instances).setConfig(config()))
+        .onSuccess(id -> ctx.ports().http(deployed.peek().actualPort()));
   }
 
   private static List<String> names(String csv) {
@@ -129,6 +135,4 @@ public final class GatewayVerticle extends VerticleBase {
         upstream == null ? Future.succeededFuture() : upstream.close(),
         limiter == null ? Future.succeededFuture() : limiter.close()));
   }
-
-
 }

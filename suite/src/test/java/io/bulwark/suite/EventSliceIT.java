@@ -99,7 +99,14 @@ class EventSliceIT {
   void indexesAreDenseAndIdempotentRetriesReturnTheFirstIndex() throws Exception {
     long first = Http.json(postEvent(EVENT)).getLong("index");
     long second = Http.json(postEvent(EVENT)).getLong("index");
-    assertEquals(first + 1, second);
+    // other entries (the gateway's own auth decisions, through the spool) may fall between two appends; what holds is
+    // that indexes only grow and the ledger has no gap
+    assertTrue(second > first, first + " then " + second);
+    try (Connection c = suite.db.jdbc(); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT count(*), max(idx) FROM audit.entries")) {
+      rs.next();
+      assertEquals(rs.getLong(2) + 1, rs.getLong(1), "indexes 0..max are all present");
+    }
 
     HttpResponse<String> a = postEvent(EVENT, "Idempotency-Key", "retry-key-0001");
     HttpResponse<String> b = postEvent(EVENT, "Idempotency-Key", "retry-key-0001");

@@ -52,6 +52,10 @@ public final class CredentialCache {
       if (ar.succeeded() && ar.result().isPresent() && generation.get() == gen) {
         trim(keys);
         keys.put(id, new Cached<>(ar.result(), ar.result().get().tenant(), System.nanoTime()));
+        // an invalidation on another event loop between the check and the put must still win
+        if (generation.get() != gen) {
+          keys.remove(id);
+        }
       }
     });
     loading.put(id, f);
@@ -70,6 +74,9 @@ public final class CredentialCache {
       if (generation.get() == gen) {
         trim(tenants);
         tenants.put(tenant, new Cached<>(active, tenant, System.nanoTime()));
+        if (generation.get() != gen) {
+          tenants.remove(tenant);
+        }
       }
     });
   }

@@ -116,9 +116,11 @@ public final class TenantService {
     JsonObject details = new JsonObject().put("keyId", keyId).put("newKeyId", fresh.keyId())
         .put("oldKeyValidUntil", until.toString());
     return change(by, "key.replace", tenant, keyId, details, tx -> lockKey(tx, tenant, keyId).compose(old -> {
-      if (old.refusal(Instant.now()) != null && !"tenant_suspended".equals(old.refusal(Instant.now()))) {
-        return Future.failedFuture(new ApiException(409, ErrorCodes.KEY_STATE, "key " + keyId + " is "
-            + old.refusal(Instant.now()) + " and cannot be replaced; issue a new key instead"));
+      // a suspended tenant's key may be replaced (it works again on resume); a revoked or expired one may not
+      String refusal = old.refusal(Instant.now());
+      if (refusal != null && !"tenant_suspended".equals(refusal)) {
+        return Future.failedFuture(new ApiException(409, ErrorCodes.KEY_STATE, "key " + keyId + " is " + refusal
+            + " and cannot be replaced; issue a new key instead"));
       }
       if (old.replacedBy() != null) {
         return Future.failedFuture(new ApiException(409, ErrorCodes.KEY_STATE, "key " + keyId + " was already replaced by "

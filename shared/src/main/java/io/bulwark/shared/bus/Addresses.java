@@ -22,6 +22,11 @@ public final class Addresses {
   public static final String AUDIT_VERIFY = "bulwark.audit.verify";
   /** Request/reply: retention worker status, pause, resume, run now. */
   public static final String AUDIT_RETENTION = "bulwark.audit.retention";
+  /**
+   * Request/reply: the ledger's state in one answer (size, pruned-below index, latest checkpoint and its age, last
+   * verification, retention, signing identities), for compliance reports.
+   */
+  public static final String AUDIT_STATUS = "bulwark.audit.status";
   /** Broadcast: ledger facts other services react to (verification failures, retention runs). */
   public static final String AUDIT_EVENTS = "bulwark.audit.events";
   /**

@@ -17,6 +17,10 @@ public final class ErrorCodes {
   public static final String TENANT_SUSPENDED = "auth.tenant_suspended";
   public static final String FORBIDDEN_SCOPE = "auth.insufficient_scope";
   public static final String FORBIDDEN = "auth.forbidden";
+  public static final String AUTH_INVALID_ACCESS_CODE = "auth.invalid_access_code";
+  public static final String AUTH_READ_ONLY = "auth.read_only";
+  public static final String REGULATOR_DISABLED = "regulator.disabled";
+  public static final String EVIDENCE_NOT_FOUND = "evidence.not_found";
   public static final String TENANT_NOT_FOUND = "tenant.not_found";
   public static final String TENANT_EXISTS = "tenant.exists";
   public static final String KEY_NOT_FOUND = "key.not_found";

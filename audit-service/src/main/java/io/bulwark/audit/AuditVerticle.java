@@ -74,7 +74,7 @@ public final class AuditVerticle extends VerticleBase {
       ledger.addLeaderTask(retention);
       ledger.addLeaderTask(verification);
       consumers.addAll(ledgerConsumers.registerReads(vertx.eventBus()));
-      consumers.addAll(new OperatorConsumers(verification, retention).register(vertx.eventBus()));
+      consumers.addAll(new OperatorConsumers(verification, retention, ledger, entries, checkpoints).register(vertx.eventBus()));
       consumers.add(PingResponder.register(vertx, "audit", ctx.readiness()));
       ReadinessChecks.register(ctx.readiness(), ledger, checkpoints, retention);
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(x -> ledger.start());

@@ -1,13 +1,24 @@
 package io.bulwark.gateway;
 
 import io.bulwark.gateway.api.AuditApi;
+import io.bulwark.gateway.api.ComplianceApi;
+import io.bulwark.gateway.api.RegulatorApi;
 import io.bulwark.gateway.api.EventsApi;
 import io.bulwark.gateway.api.TenantApi;
 import io.bulwark.gateway.audit.DecisionLog;
 import io.bulwark.gateway.auth.AdminKeys;
 import io.bulwark.gateway.auth.Authenticator;
 import io.bulwark.gateway.auth.Identity;
+import io.bulwark.gateway.compliance.ComplianceReport;
+import io.bulwark.gateway.compliance.EvidencePacks;
+import io.bulwark.gateway.compliance.LedgerReads;
+import io.bulwark.gateway.compliance.OrgExport;
+import io.bulwark.gateway.health.DetailedHealth;
+import io.bulwark.gateway.regulator.AccessCodes;
+import io.bulwark.gateway.regulator.RegulatorPortal;
 import io.bulwark.gateway.store.AdminKeyStore;
+import io.bulwark.gateway.store.EvidenceStore;
+import io.bulwark.gateway.store.RegulatorSessionStore;
 import io.bulwark.gateway.store.TenantStore;
 import io.bulwark.gateway.proxy.ProxyRoutes;
 import io.bulwark.gateway.proxy.RouteFile;
@@ -17,6 +28,7 @@ import io.bulwark.gateway.ratelimit.RateLimiter;
 import io.bulwark.gateway.spool.AuditSpool;
 import io.bulwark.gateway.tenant.TenantService;
 import io.bulwark.gateway.traffic.RequestLimits;
+import io.bulwark.gateway.traffic.ReadOnlyGuard;
 import io.bulwark.gateway.traffic.RouteAuth;
 import io.bulwark.shared.bus.PeerCheck;
 import io.bulwark.shared.bus.PingResponder;
@@ -28,6 +40,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
@@ -46,6 +59,7 @@ public final class GatewayVerticle extends VerticleBase {
   private RouteFile routes;
   private UpstreamProxy upstream;
   private AuditSpool spool;
+  private long sessionSweep = -1;
 
   public GatewayVerticle(ServiceContext ctx) {
     this.ctx = ctx;
@@ -65,23 +79,32 @@ public final class GatewayVerticle extends VerticleBase {
         : RouteFile.load(vertx, Path.of(routesPath), limiter.policies()::containsKey, ctx.registry(),
             config.intRange("BULWARK_ROUTES_POLL_MS", 1000, 100, 60_000))
             .recover(err -> Future.failedFuture(new ConfigException("BULWARK_ROUTES_FILE", err.getMessage())));
+    AccessCodes codes;
+    try {
+      codes = AccessCodes.parse(config.string(AccessCodes.SETTING, ""));
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
     spool = AuditSpool.create(vertx, ctx.database().pool(), config, ctx.registry());
     return Future.all(AdminKeys.load(config, new AdminKeyStore(ctx.database().pool())), routesLoaded, limiter.start(),
             spool.start())
         .compose(started -> {
           routes = started.resultAt(1);
-          return serve(started.<AdminKeys.Loaded>resultAt(0), auditTimeout);
+          return serve(started.<AdminKeys.Loaded>resultAt(0), auditTimeout, codes);
         });
   }
 
-  private Future<?> serve(AdminKeys.Loaded loaded, int auditTimeout) {
+  private Future<?> serve(AdminKeys.Loaded loaded, int auditTimeout, AccessCodes codes) {
     var config = ctx.config();
     loaded.generatedKey().ifPresent(key -> ctx.notices().add(
         "A development admin key was generated. It is shown only this once; only its hash is kept:\n    " + key
             + "\n  Use it as: curl -H 'Authorization: Bearer <key>' ..."));
     TenantStore tenants = new TenantStore(ctx.database().pool());
     DecisionLog decisions = new DecisionLog(vertx.eventBus(), auditTimeout, spool::offer, ctx.registry());
-    identity = new Identity(vertx, config, loaded.keys(), tenants, decisions);
+    var pool = ctx.database().pool();
+    RegulatorPortal portal = new RegulatorPortal(codes, new RegulatorSessionStore(pool),
+        Duration.ofSeconds(config.intRange("BULWARK_REGULATOR_TOKEN_TTL_S", 900, 1, 86_400)));
+    identity = new Identity(vertx, config, loaded.keys(), tenants, decisions, portal);
     Authenticator auth = identity.authenticator();
     RequestLimits limits = new RequestLimits(limiter, decisions, auth, identity.client());
     Authenticator limited = auth.then(
@@ -93,9 +116,17 @@ public final class GatewayVerticle extends VerticleBase {
     upstream = new UpstreamProxy(vertx, ctx.registry());
     ProxyRoutes proxy = new ProxyRoutes(routes, upstream);
     TenantService tenantService = new TenantService(tenants, decisions, vertx.eventBus(), identity::forget);
+    LedgerReads ledger = new LedgerReads(vertx.eventBus(), auditTimeout);
+    ComplianceReport report = new ComplianceReport(ledger, tenants, loaded.keys(), new AdminKeyStore(pool),
+        config.intRange("BULWARK_KEY_MAX_AGE_DAYS", 90, 1, 3650));
+    EvidenceStore evidence = new EvidenceStore(pool);
+    ComplianceApi compliance = new ComplianceApi(new DetailedHealth(vertx, ctx.readiness(), config.readinessTimeoutMs()), report,
+        new EvidencePacks(ledger, report, evidence, decisions), new OrgExport(ledger, tenants, evidence), identity.client());
+    RegulatorApi regulator = new RegulatorApi(portal, auth, decisions, compliance, ledger, ctx.readiness(), identity.client());
+    sessionSweep = vertx.setPeriodic(3_600_000, id -> portal.sweep());
     TrafficRoutes traffic = new TrafficRoutes(new EventsApi(vertx.eventBus(), auditTimeout),
-        new AuditApi(vertx.eventBus(), auditTimeout), new TenantApi(tenantService, identity.client()), admin, reader, writer,
-        proxy, new RouteAuth(auth, limits.forRoute(proxy.forwarder())));
+        new AuditApi(vertx.eventBus(), auditTimeout), new TenantApi(tenantService, identity.client()), compliance, regulator,
+        new ReadOnlyGuard(auth, decisions), admin, reader, writer, proxy, new RouteAuth(auth, limits.forRoute(proxy.forwarder())));
 
     ping = PingResponder.register(vertx, "gateway", ctx.readiness());
     // fail closed: a gateway that cannot reach the ledger cannot record its decisions, so it is not ready
@@ -127,6 +158,9 @@ public final class GatewayVerticle extends VerticleBase {
   /** The traffic verticles were deployed by this one, so Vert.x has already stopped them (draining) when this runs. */
   @Override
   public Future<?> stop() {
+    if (sessionSweep >= 0) {
+      vertx.cancelTimer(sessionSweep);
+    }
     // the traffic verticles have drained by now, so every decision they made is in the spool: flush it first
     Future<Void> spooled = spool == null ? Future.succeededFuture() : spool.stop();
     return spooled.eventually(() -> Future.all(ping == null ? Future.succeededFuture() : ping.unregister(),

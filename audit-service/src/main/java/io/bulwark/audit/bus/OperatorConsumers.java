@@ -1,6 +1,9 @@
 package io.bulwark.audit.bus;
 
+import io.bulwark.audit.ledger.Ledger;
 import io.bulwark.audit.retention.RetentionWorker;
+import io.bulwark.audit.store.CheckpointStore;
+import io.bulwark.audit.store.EntryStore;
 import io.bulwark.audit.verify.LedgerVerification;
 import io.bulwark.shared.bus.Addresses;
 import io.bulwark.shared.bus.Versions;
@@ -8,17 +11,28 @@ import io.bulwark.shared.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
-/** Operator actions on the ledger: verify now; retention status, pause, resume, run now. */
+/** Operator actions on the ledger: verify now; retention status, pause, resume, run now; the ledger's status. */
 public final class OperatorConsumers {
   private final LedgerVerification verification;
   private final RetentionWorker retention;
+  private final Ledger ledger;
+  private final EntryStore entries;
+  private final CheckpointStore checkpoints;
 
-  public OperatorConsumers(LedgerVerification verification, RetentionWorker retention) {
+  public OperatorConsumers(LedgerVerification verification, RetentionWorker retention, Ledger ledger, EntryStore entries,
+                           CheckpointStore checkpoints) {
     this.verification = verification;
     this.retention = retention;
+    this.ledger = ledger;
+    this.entries = entries;
+    this.checkpoints = checkpoints;
   }
 
   public List<MessageConsumer<JsonObject>> register(EventBus bus) {
@@ -43,6 +57,36 @@ public final class OperatorConsumers {
             default -> throw ApiException.badRequest("action must be status, pause, resume or run");
           };
           return result.map(status -> new JsonObject().put("v", 1).put("retention", status));
+        })),
+        bus.consumer(Addresses.AUDIT_STATUS, msg -> LedgerConsumers.answer(msg, body -> {
+          Versions.require(body, 1, Addresses.AUDIT_STATUS);
+          return status();
         })));
+  }
+
+  /**
+   * What a compliance report states about the ledger. The size is the writer's committed size on the leader; a standby
+   * reports the latest checkpoint's size (what is provable), saying so in {@code sizeSource}.
+   */
+  private Future<JsonObject> status() {
+    return Future.all(checkpoints.latest(), entries.prunedBelow(), checkpoints.keys()).map(all -> {
+      Optional<CheckpointStore.StoredCheckpoint> latest = all.resultAt(0);
+      List<CheckpointStore.KeyIdentity> keys = all.resultAt(2);
+      Instant now = Instant.now();
+      long committed = ledger.committedSize();
+      JsonObject ledgerJson = new JsonObject()
+          .put("size", committed >= 0 ? committed : latest.map(CheckpointStore.StoredCheckpoint::size).orElse(0L))
+          .put("sizeSource", committed >= 0 ? "writer" : "checkpoint")
+          .put("prunedBelow", all.<Long>resultAt(1))
+          .put("checkpoint", latest.map(c -> new JsonObject().put("size", c.size()).put("createdAt", c.createdAt().toString())
+              .put("ageSeconds", Math.max(0, Duration.between(c.createdAt(), now).toSeconds()))).orElse(null))
+          .put("lastVerification", verification.last());
+      JsonArray signing = new JsonArray();
+      for (CheckpointStore.KeyIdentity k : keys) {
+        signing.add(k.toJson().put("ageDays", Math.max(0, Duration.between(k.validFrom(), now).toDays())));
+      }
+      return new JsonObject().put("v", 1).put("ledger", ledgerJson).put("retention", retention.status())
+          .put("signingKeys", signing);
+    });
   }
 }

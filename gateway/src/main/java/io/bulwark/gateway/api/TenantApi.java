@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 
 /** {@code /admin/tenants/*}: tenants, suspension, and tenant API keys (issue, list, revoke, replace). Admin keys only. */
 public final class TenantApi {
-  private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
+  static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
   private static final Pattern KEY_ID = Pattern.compile("k_[a-z0-9]{12}");
   private static final Pattern SCOPE = Pattern.compile("[a-z][a-z0-9_-]{0,31}(:[a-z0-9_-]{1,32})?");
   private static final long MAX_GRACE_SECONDS = 30L * 24 * 3600;

@@ -8,7 +8,11 @@ public enum SecurityEvent {
   /** A request refused because its source or key prefix is blocked. */
   AUTH_BLOCKED_REQUEST("auth.blocked_request"),
   FORBIDDEN("authz.denied"),
-  RATE_LIMITED("ratelimit.exceeded");
+  RATE_LIMITED("ratelimit.exceeded"),
+  /** A regulator logged in with a valid access code. */
+  REGULATOR_LOGIN("regulator.login"),
+  /** A regulator token read something through the portal. */
+  REGULATOR_ACCESS("regulator.access");
 
   private final String label;
 

@@ -32,7 +32,15 @@ public final class AdminKeys {
   /** A key and what the operator must be told about it, if it was generated now. */
   public record Loaded(AdminKeys keys, Optional<String> generatedKey) {}
 
+  /**
+   * The keys to accept, each one's first sighting recorded (a configured key has no other record of its age, which
+   * the compliance report states).
+   */
   public static Future<Loaded> load(ServiceConfig config, AdminKeyStore store) {
+    return choose(config, store).compose(l -> store.sighted(l.keys().fingerprints()).map(l));
+  }
+
+  private static Future<Loaded> choose(ServiceConfig config, AdminKeyStore store) {
     List<byte[]> configured = new ArrayList<>();
     String raw = config.string("BULWARK_ADMIN_KEYS", null);
     if (raw != null) {
@@ -61,6 +69,11 @@ public final class AdminKeys {
       byte[] h = hash(key);
       return store.insertGenerated(fingerprint(h), h).map(x -> new Loaded(new AdminKeys(List.of(h)), Optional.of(key)));
     });
+  }
+
+  /** Fingerprints of the accepted keys, the current one first. */
+  public List<String> fingerprints() {
+    return hashes.stream().map(AdminKeys::fingerprint).toList();
   }
 
   /** The fingerprint of a matching key (for attribution), or empty. Compares in constant time per key. */

@@ -2,6 +2,7 @@ package io.bulwark.gateway.auth;
 
 import io.bulwark.gateway.audit.DecisionLog;
 import io.bulwark.gateway.audit.SecurityEvent;
+import io.bulwark.gateway.regulator.RegulatorPortal;
 import io.bulwark.gateway.tenant.KeyRecord;
 import io.bulwark.gateway.tenant.TenantKey;
 import io.bulwark.shared.bus.AuditEvent;
@@ -31,31 +32,34 @@ public final class Authenticator {
   private final AuthGuard guard;
   private final ClientAddress client;
   private final DecisionLog log;
+  private final RegulatorPortal regulators;
   /** Tells the other gateway instances about a counted failure (see {@link Identity}). */
   private final java.util.function.Consumer<String> shareFailure;
   /** Runs after a successful authentication instead of {@code ctx.next()} (e.g. rate limits); null for none. */
   private final Handler<RoutingContext> then;
 
   public Authenticator(AdminKeys admin, CredentialCache cache, JwtVerifier jwt, AuthGuard guard, ClientAddress client,
-                       DecisionLog log, java.util.function.Consumer<String> shareFailure) {
-    this(admin, cache, jwt, guard, client, log, shareFailure, null);
+                       DecisionLog log, RegulatorPortal regulators, java.util.function.Consumer<String> shareFailure) {
+    this(admin, cache, jwt, guard, client, log, regulators, shareFailure, null);
   }
 
   private Authenticator(AdminKeys admin, CredentialCache cache, JwtVerifier jwt, AuthGuard guard, ClientAddress client,
-                        DecisionLog log, java.util.function.Consumer<String> shareFailure, Handler<RoutingContext> then) {
+                        DecisionLog log, RegulatorPortal regulators, java.util.function.Consumer<String> shareFailure,
+                        Handler<RoutingContext> then) {
     this.admin = admin;
     this.cache = cache;
     this.jwt = jwt;
     this.guard = guard;
     this.client = client;
     this.log = log;
+    this.regulators = regulators;
     this.shareFailure = shareFailure;
     this.then = then;
   }
 
   /** The same authentication, followed by {@code next} (which must call {@code ctx.next()} to go on). */
   public Authenticator then(Handler<RoutingContext> next) {
-    return new Authenticator(admin, cache, jwt, guard, client, log, shareFailure, next);
+    return new Authenticator(admin, cache, jwt, guard, client, log, regulators, shareFailure, next);
   }
 
   private void proceed(RoutingContext ctx) {
@@ -84,19 +88,38 @@ public final class Authenticator {
     return ctx -> authenticate(ctx, kinds, needed);
   }
 
+  /**
+   * Refuses the request with 429 {@code auth.blocked} when its source address (or the key id it claims) is blocked
+   * after repeated failures; true when it did.
+   */
+  public boolean refuseIfBlocked(RoutingContext ctx, String claimedKeyId) {
+    long blockedMs = guard.blockedFor("ip:" + client.of(ctx));
+    if (blockedMs == 0 && claimedKeyId != null) {
+      blockedMs = guard.blockedFor("key:" + claimedKeyId);
+    }
+    if (blockedMs == 0) {
+      return false;
+    }
+    log.count(SecurityEvent.AUTH_BLOCKED_REQUEST);
+    ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (blockedMs + 999) / 1000)));
+    ctx.fail(new ApiException(429, ErrorCodes.AUTH_BLOCKED,
+        "too many failed authentication attempts from this source; try again later"));
+    return true;
+  }
+
+  /**
+   * Records a failed login that is not a credential on a request (a regulator's wrong access code): audited, counted,
+   * and counted toward blocking the source address like a bad key.
+   */
+  public void loginFailed(RoutingContext ctx, String action, JsonObject details) {
+    log.record(SecurityEvent.AUTH_FAILURE, event(ctx, null, "unknown", action, "failure", details));
+    blockIfRepeated(ctx, "ip:" + client.of(ctx));
+  }
+
   private void authenticate(RoutingContext ctx, Set<Caller.Kind> kinds, Set<String> needed) {
-    String ip = client.of(ctx);
-    long blockedMs = guard.blockedFor("ip:" + ip);
     String presented = credential(ctx);
     String claimed = TenantKey.claimedId(presented);
-    if (blockedMs == 0 && claimed != null) {
-      blockedMs = guard.blockedFor("key:" + claimed);
-    }
-    if (blockedMs > 0) {
-      log.count(SecurityEvent.AUTH_BLOCKED_REQUEST);
-      ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (blockedMs + 999) / 1000)));
-      ctx.fail(new ApiException(429, ErrorCodes.AUTH_BLOCKED,
-          "too many failed authentication attempts from this source; try again later"));
+    if (refuseIfBlocked(ctx, claimed)) {
       return;
     }
     if (presented == null) {
@@ -148,6 +171,11 @@ public final class Authenticator {
     Optional<String> fp = admin.matchHash(hash);
     if (fp.isPresent()) {
       return Future.succeededFuture(Resolution.ok(new Caller(Caller.Kind.ADMIN, null, null, Set.of(), "admin:" + fp.get())));
+    }
+    if (RegulatorPortal.looksLikeToken(presented)) {
+      return regulators.caller(presented).map(found -> found.map(Resolution::ok).orElseGet(() -> Resolution.no(401,
+          ErrorCodes.AUTH_INVALID_TOKEN, "the regulator token is not valid or has expired; log in again",
+          "invalid_regulator_token", true)));
     }
     if (JwtVerifier.looksLikeJwt(presented)) {
       if (jwt == null) {
@@ -229,6 +257,7 @@ public final class Authenticator {
       case ADMIN -> "admin keys";
       case API_KEY -> "tenant API keys";
       case JWT -> "bearer tokens";
+      case REGULATOR -> "regulator tokens";
       case ANONYMOUS -> "anonymous requests";
     };
   }

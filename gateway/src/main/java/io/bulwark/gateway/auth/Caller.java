@@ -13,7 +13,7 @@ public record Caller(Kind kind, String tenant, String keyId, Set<String> scopes,
 
   /** How the caller proved who it is. */
   public enum Kind {
-    ADMIN("admin"), API_KEY("api-key"), JWT("jwt"), ANONYMOUS("none");
+    ADMIN("admin"), API_KEY("api-key"), JWT("jwt"), REGULATOR("regulator"), ANONYMOUS("none");
 
     private final String label;
 

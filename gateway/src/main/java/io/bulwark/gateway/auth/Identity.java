@@ -1,6 +1,7 @@
 package io.bulwark.gateway.auth;
 
 import io.bulwark.gateway.audit.DecisionLog;
+import io.bulwark.gateway.regulator.RegulatorPortal;
 import io.bulwark.gateway.store.TenantStore;
 import io.bulwark.shared.bus.Addresses;
 import io.bulwark.shared.config.ServiceConfig;
@@ -32,7 +33,8 @@ public final class Identity {
   private final String instance = java.util.UUID.randomUUID().toString();
   private long sweepTimer = -1;
 
-  public Identity(Vertx vertx, ServiceConfig config, AdminKeys admin, TenantStore store, DecisionLog log) {
+  public Identity(Vertx vertx, ServiceConfig config, AdminKeys admin, TenantStore store, DecisionLog log,
+                  RegulatorPortal regulators) {
     this.vertx = vertx;
     this.cache = new CredentialCache(store, config.intRange("BULWARK_KEY_CACHE_TTL_MS", 5000, 0, 60_000), 100_000);
     this.guard = new AuthGuard(config.intRange("BULWARK_AUTH_FAILURE_LIMIT", 10, 1, 10_000),
@@ -41,7 +43,7 @@ public final class Identity {
     String trusted = config.string("BULWARK_TRUSTED_PROXIES", "");
     this.client = new ClientAddress(Arrays.stream(trusted.split(",")).map(String::trim).filter(s -> !s.isEmpty())
         .collect(Collectors.toSet()));
-    this.authenticator = new Authenticator(admin, cache, JwtVerifier.create(vertx, config), guard, client, log,
+    this.authenticator = new Authenticator(admin, cache, JwtVerifier.create(vertx, config), guard, client, log, regulators,
         subject -> vertx.eventBus().publish(Addresses.GATEWAY_AUTH_EVENTS,
             new JsonObject().put("v", 1).put("subject", subject).put("origin", instance)));
   }

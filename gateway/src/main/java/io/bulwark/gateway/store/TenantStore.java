@@ -109,6 +109,19 @@ public final class TenantStore {
         .execute(Tuple.of(Buffer.buffer(hash))).map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(key(rs.iterator().next())));
   }
 
+  /** Usable keys across all tenants: how many, when the oldest was issued, how many are older than {@code maxAgeDays}. */
+  public Future<io.vertx.core.json.JsonObject> usableKeyAges(int maxAgeDays) {
+    return pool.preparedQuery("SELECT count(*), min(created_at), count(*) FILTER (WHERE created_at < now() - make_interval(days => $1))"
+            + " FROM gateway.tenant_keys WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())")
+        .execute(Tuple.of(maxAgeDays)).map(rs -> {
+          Row r = rs.iterator().next();
+          OffsetDateTime oldest = r.getOffsetDateTime(1);
+          return new io.vertx.core.json.JsonObject().put("usable", r.getLong(0))
+              .put("oldestCreatedAt", oldest == null ? null : oldest.toInstant().toString())
+              .put("olderThanMaxAge", r.getLong(2));
+        });
+  }
+
   private static OffsetDateTime utc(Instant i) {
     return i == null ? null : i.atOffset(ZoneOffset.UTC);
   }

@@ -106,7 +106,7 @@ public final class RequestLimits {
     }
     return switch (caller.kind()) {
       case API_KEY -> "k:" + caller.keyId();
-      case JWT, ADMIN -> "a:" + caller.actor();
+      case JWT, ADMIN, REGULATOR -> "a:" + caller.actor();
       case ANONYMOUS -> "ip:" + client.of(ctx);
     };
   }

@@ -13,8 +13,9 @@ public final class PingResponder {
   public static MessageConsumer<JsonObject> register(Vertx vertx, String service, Readiness readiness) {
     return vertx.eventBus().<JsonObject>consumer(Addresses.ping(service), msg -> {
       try {
-        Ping.fromJson(msg.body());
-        msg.reply(new Ping.Pong(service, BuildInfo.version(), readiness.ready()).toJson());
+        Ping ping = Ping.fromJson(msg.body());
+        msg.reply(new Ping.Pong(service, BuildInfo.version(), readiness.ready(), ping.detail() ? readiness.snapshot() : null)
+            .toJson());
       } catch (io.bulwark.shared.http.ApiException e) {
         BusErrors.fail(msg, e);
       }

@@ -38,6 +38,21 @@ public final class Http {
     }
   }
 
+  /** {@link #send} keeping the body's exact bytes (downloads whose digest is checked). */
+  public static HttpResponse<byte[]> sendBytes(HttpRequest.Builder b, String... headers) {
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    try {
+      return CLIENT.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static JsonObject json(HttpResponse<String> r) {
     return new JsonObject(r.body());
   }

@@ -1,0 +1,120 @@
+package io.bulwark.gateway.compliance;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import io.bulwark.gateway.audit.DecisionLog;
+import io.bulwark.gateway.store.EvidenceStore;
+import io.bulwark.gateway.store.EvidenceStore.Pack;
+import io.bulwark.gateway.tenant.TenantService.Actor;
+import io.bulwark.shared.bus.AuditEvent;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Evidence packs ({@code bulwark-evidence-pack/v1}): a tenant's compliance report, the latest signed checkpoint, the
+ * ledger's verifier keys and the tenant's export bundle up to that checkpoint, stored once as exact bytes. Creating
+ * one fails closed: the pack is committed only after the ledger holds an entry with its SHA-256, so a pack can later
+ * be shown to be the one that was made.
+ */
+public final class EvidencePacks {
+  public static final String FORMAT = "bulwark-evidence-pack/v1";
+  private static final Logger LOG = LoggerFactory.getLogger(EvidencePacks.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final char[] ID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+  private final LedgerReads ledger;
+  private final ComplianceReport report;
+  private final EvidenceStore store;
+  private final DecisionLog log;
+
+  public EvidencePacks(LedgerReads ledger, ComplianceReport report, EvidenceStore store, DecisionLog log) {
+    this.ledger = ledger;
+    this.report = report;
+    this.store = store;
+    this.log = log;
+  }
+
+  /**
+   * Builds and stores a pack for {@code tenant} covering its entries in [from, to) ({@code to} defaults to the latest
+   * checkpoint, which the pack carries, so the bundle's newest checkpoint is that one).
+   */
+  public Future<Pack> create(String tenant, String tag, Long from, Long to, Actor by) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    String id = newId();
+    return Future.all(report.build(tenant, false), ledger.checkpoint(), ledger.verifierKeys()).compose(parts -> {
+      LedgerReads.SignedCheckpoint cp = parts.resultAt(1);
+      return ledger.tenantBundle(tenant, from, to == null ? cp.size() : to).map(bundle -> {
+        JsonObject pack = new JsonObject().put("format", FORMAT).put("id", id).put("tenant", tenant).put("tag", tag)
+            .put("createdAt", now.toString()).put("createdBy", by.actor()).put("requestId", by.requestId())
+            .put("report", parts.<JsonObject>resultAt(0))
+            .put("checkpoint", new JsonObject().put("size", cp.size()).put("createdAt", cp.createdAt()).put("note", cp.note()))
+            .put("keys", new JsonArray(parts.<List<String>>resultAt(2)))
+            .put("export", bundle)
+            .put("verification", instructions(id, cp.size()));
+        return new Built(pack, bundle.getJsonArray("entries", new JsonArray()).size(), cp.size());
+      });
+    }).compose(built -> store(built, id, tenant, tag, now, by));
+  }
+
+  private record Built(JsonObject pack, long entries, long checkpointSize) {}
+
+  private Future<Pack> store(Built built, String id, String tenant, String tag, Instant now, Actor by) {
+    Buffer bytes = built.pack().toBuffer();
+    byte[] sha = sha256(bytes.getBytes());
+    Pack row = new Pack(0, id, tenant, tag, now, by.actor(), by.requestId(), sha, bytes.length(), built.entries(),
+        built.checkpointSize());
+    AuditEvent event = new AuditEvent("audit", tenant, by.actor(), "compliance.evidence.create", "success", id, by.requestId(),
+        by.sourceIp(), new JsonObject().put("sha256", HexFormat.of().formatHex(sha)).put("bytes", bytes.length())
+            .put("entries", built.entries()).put("checkpointSize", built.checkpointSize()).put("tag", tag));
+    return store.pool().withTransaction(tx -> store.insert(tx, row, bytes)
+            .compose(saved -> log.required("gw:" + by.requestId() + ":evidence:" + id, event).map(ack -> saved)))
+        .onSuccess(p -> LOG.info("evidence pack {} for {} by {}", id, tenant, by.actor(), kv("event", "compliance.evidence.create"),
+            kv("tenant", tenant), kv("bytes", p.bytes()), kv("entries", p.entries())));
+  }
+
+  public Future<List<Pack>> list(String tenant, Long beforeSeq, int limit) {
+    return store.list(tenant, beforeSeq, limit);
+  }
+
+  public Future<Optional<EvidenceStore.Content>> get(String id) {
+    return store.content(id);
+  }
+
+  private static JsonObject instructions(String id, long checkpointSize) {
+    return new JsonObject().put("steps", new JsonArray()
+        .add("Save the member 'export' as audit-bundle.json and the lines of 'keys' as keys.txt (or use verifier keys"
+            + " obtained from the operator independently: they are the trust anchor).")
+        .add("Run: java -jar bulwark-cli.jar verify audit-bundle.json --keys-file keys.txt — it prints verified, the"
+            + " failure reason and the failure index.")
+        .add("The bundle's newest checkpoint covers tree size " + checkpointSize + " and equals the member 'checkpoint'.")
+        .add("The SHA-256 of this file's exact bytes is in the ledger entry 'compliance.evidence.create' with target " + id
+            + "; GET /compliance/evidence/" + id + " serves the same bytes (header Repr-Digest)."));
+  }
+
+  private static String newId() {
+    StringBuilder b = new StringBuilder("ev_");
+    for (int i = 0; i < 20; i++) {
+      b.append(ID_CHARS[RANDOM.nextInt(ID_CHARS.length)]);
+    }
+    return b.toString();
+  }
+
+  static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

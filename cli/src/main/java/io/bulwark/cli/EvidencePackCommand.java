@@ -42,12 +42,13 @@ import picocli.CommandLine.Spec;
         + "list and shell history).",
         "", "Exit codes: 0 fetched and verified; 1 fetched but not verified (the folder is kept, verification.json says "
         + "why) or an answer could not be used; 2 bad input (arguments, an existing non-empty folder, or a 3xx/4xx "
-        + "answer such as 401, 403, 404); 3 the gateway is unreachable or timed out, or answered 502/503/504 (e.g. "
-        + "db.unavailable, audit.unavailable): try again when it is back."})
+        + "answer such as 401, 403, 404); 3 the gateway is unreachable or timed out, or answered 5xx (e.g. 503 "
+        + "db.unavailable or audit.unavailable): try again when it is back."})
 public final class EvidencePackCommand implements Callable<Integer> {
   static final String TOKEN_VARIABLE = "BULWARK_TOKEN";
   private static final String PREFIX = "bulwark evidence-pack: ";
-  private static final String ORG_ID = "[a-z0-9-]{2,63}";
+  // the gateway's tenant id rule; checked here too because ORG also names the default folder
+  private static final String ORG_ID = "[a-z0-9][a-z0-9-]{1,62}";
   private static final DateTimeFormatter FOLDER_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
       .withZone(ZoneOffset.UTC);
 
@@ -95,8 +96,9 @@ public final class EvidencePackCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
-      Request request = validate(Instant.now());
-      return run(request);
+      // one clock reading names the default folder and dates the manifest, so the two never disagree
+      Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+      return run(validate(now), now);
     } catch (EvidenceFailure f) {
       err().println(PREFIX + BulwarkCli.singleLine(f.getMessage()));
       err().flush();
@@ -104,7 +106,7 @@ public final class EvidencePackCommand implements Callable<Integer> {
     }
   }
 
-  private int run(Request r) throws EvidenceFailure {
+  private int run(Request r, Instant created) throws EvidenceFailure {
     GatewayReader gateway = new GatewayReader(r.base(), r.token(), r.timeout());
     String exportPath = "/admin/export/" + r.org();
     String reportPath = "/compliance/report?tenant=" + r.org();
@@ -112,8 +114,22 @@ public final class EvidencePackCommand implements Callable<Integer> {
     // both start before either is awaited: the two reads run in parallel
     CompletableFuture<GatewayReader.Answer> exportCall = gateway.get("export", exportPath, "application/json");
     CompletableFuture<GatewayReader.Answer> reportCall = gateway.get("report", reportPath, "application/json");
-    GatewayReader.Answer export = gateway.await(exportCall);
-    GatewayReader.Answer report = gateway.await(reportCall);
+    GatewayReader.Answer export = null;
+    GatewayReader.Answer report = null;
+    EvidenceFailure failed = null;
+    try {
+      export = gateway.await(exportCall);
+    } catch (EvidenceFailure f) {
+      failed = f;
+    }
+    try {
+      report = gateway.await(reportCall);
+    } catch (EvidenceFailure f) {
+      failed = failed == null ? f : EvidenceFailure.mostTelling(failed, f);
+    }
+    if (failed != null) {
+      throw failed;
+    }
     progress("fetched export (" + export.body().length + " bytes, request id " + export.requestId() + ") and report ("
         + report.body().length + " bytes, request id " + report.requestId() + ")");
 
@@ -141,7 +157,6 @@ public final class EvidencePackCommand implements Callable<Integer> {
       progress("trusting " + keys.size() + " key(s) from " + keysFile);
     }
 
-    Instant created = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     try (EvidenceFolder folder = EvidenceFolder.stage(r.target())) {
       folder.write("export.json", export.body());
       folder.write("report.json", report.body());
@@ -187,7 +202,7 @@ public final class EvidencePackCommand implements Callable<Integer> {
       throw badInput("--org is required (the tenant id, e.g. acme)");
     }
     if (!org.matches(ORG_ID)) {
-      throw badInput("--org '" + org + "' is not a tenant id (2-63 of a-z, 0-9 and -)");
+      throw badInput("--org '" + org + "' is not a tenant id (2-63 of a-z, 0-9 and -, not starting with -)");
     }
     String credential = token != null ? token : environment.get(TOKEN_VARIABLE);
     if (credential == null || credential.isBlank()) {

@@ -103,10 +103,13 @@ final class GatewayReader {
     }
     line.append(" (request id ").append(requestId).append(')');
     int status = a.status();
-    // 503 is the gateway saying its database or audit-service is away; 502/504 are the same kind of outage one hop on
-    int exit = status == 502 || status == 503 || status == 504 ? EvidenceFailure.UNREACHABLE
-        : status >= 300 && status < 500 ? EvidenceFailure.BAD_INPUT : EvidenceFailure.INCOMPLETE;
-    return new EvidenceFailure(exit, BulwarkCli.singleLine(line.toString()));
+    // the operator's input is wrong (3xx: not the gateway's address; 4xx: key, org) or the gateway cannot serve now:
+    // 503 db.unavailable / audit.unavailable, and also the 500 an outage can surface as, are worth a retry later
+    int exit = status >= 500 ? EvidenceFailure.UNREACHABLE
+        : status >= 300 ? EvidenceFailure.BAD_INPUT : EvidenceFailure.INCOMPLETE;
+    String summary = "GET " + a.path() + " answered " + status + (code != null ? " " + code : "") + " (request id "
+        + requestId + ")";
+    return new EvidenceFailure(exit, BulwarkCli.singleLine(line.toString()), status, BulwarkCli.singleLine(summary));
   }
 
   private EvidenceFailure unreachable(String path, String sentId, Throwable failure) {

@@ -17,14 +17,14 @@ import org.junit.jupiter.api.Test;
  * included): no tenant key, generated admin key, JWT or fixed test secret may appear anywhere in it.
  */
 class NoSecretsInLogsIT {
-  /** Secrets with a recognisable shape: tenant keys, generated admin keys, signed JWTs. */
+  /** Secrets with a recognisable shape: tenant keys, generated admin keys, regulator tokens, signed JWTs. */
   private static final Pattern SHAPED = Pattern.compile(
-      "bwt_[a-z0-9]{12}_[A-Za-z0-9_-]{43}|bwk_admin_[A-Za-z0-9_-]{43}|eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,}");
-  /** The fixed secrets the test suites configure (admin keys, a JWT signing secret). */
+      "bwt_[a-z0-9]{12}_[A-Za-z0-9_-]{43}|bwk_admin_[A-Za-z0-9_-]{43}|bwr_[A-Za-z0-9_-]{43}|eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,}");
+  /** The fixed secrets the test suites configure (admin keys, a JWT signing secret, a regulator access code). */
   private static final List<String> FIXED = List.of("it-admin-key-current-0123456789", "it-admin-key-previous-0123456789",
       "it-cluster-admin-key-0123456789", "it-failover-admin-key-0123456789", "it-shutdown-admin-key-0123456789",
       "it-audit-ops-admin-key-0123456789", "first-admin-key-0123456789abcdef", "second-admin-key-fedcba9876543210",
-      "it-jwt-secret-0123456789abcdef0123456789");
+      "it-jwt-secret-0123456789abcdef0123456789", "it-regulator-access-code-7f3a9c2e51");
 
   @Test
   void noTestRunWroteASecretToItsOutput() throws IOException {

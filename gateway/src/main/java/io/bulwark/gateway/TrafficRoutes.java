@@ -34,7 +34,7 @@ record TrafficRoutes(EventsApi events, AuditApi audit, TenantApi tenants, Compli
     audit.mount(router, admin, reader);
     tenants.mount(router, admin);
     compliance.mount(router, admin, reader);
-    regulator.mount(router);
+    regulator.mount(router, admin);
     Unrouted unrouted = new Unrouted(router);
     router.route().handler(proxy::match);
     router.route().handler(proxied);

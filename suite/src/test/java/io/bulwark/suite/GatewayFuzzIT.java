@@ -3,6 +3,7 @@ package io.bulwark.suite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.bulwark.shared.test.Http;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +48,11 @@ class GatewayFuzzIT {
       "{\"actor\":\"a\",\"action\":\"a.b\",\"outcome\":\"success\",\"details\":{\"n\":12345678901234567890}}",
       "{\"actor\":\"a\",\"action\":\"a.b\",\"outcome\":\"success\",\"details\":\"str\"}", "{\"reason\":\"\\u0000\"}",
       "{\"a\":" + "[".repeat(3000) + "]".repeat(3000) + "}", "\u0000\u0001\u0002", "{\"id\":\"acme\",\"id\":\"dup\"}",
-      "{\"id\":\"tenant-" + "9".repeat(80) + "\"}", "\ufeff{}", "{'single':'quotes'}"};
+      "{\"id\":\"tenant-" + "9".repeat(80) + "\"}", "\ufeff{}", "{'single':'quotes'}",
+      "{\"accessCode\":\"" + OperationsApiIT.REGULATOR_CODE + "\"}", "{\"accessCode\":\"guess\"}", "{\"accessCode\":null}",
+      "{\"accessCode\":\"" + "c".repeat(300) + "\"}", "{\"accessCode\":[\"a\"]}", "{\"tenant\":\"acme\"}",
+      "{\"tenant\":\"acme\",\"tag\":\"INC-1\"}", "{\"tenant\":\"acme\",\"from\":5,\"to\":2}", "{\"tag\":\"bad tag\"}",
+      "{\"tenant\":\"acme\",\"to\":999999999}", "{\"tenant\":7}", "{\"from\":-1}"};
   private static final String[] METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE", "FOO"};
   /**
    * A request whose head is valid but whose body framing is not (chunked and a length, then a bad chunk): the head was
@@ -58,6 +63,7 @@ class GatewayFuzzIT {
       "POST /v1/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\nzz\r\n";
   private static SuiteHarness suite;
   private static String tenantKey;
+  private static String regulatorToken;
 
   /** Templates of every route the gateway serves; {id}, {key} and {n} are replaced by good or nasty values. */
   static final String[][] ROUTES = {
@@ -68,6 +74,11 @@ class GatewayFuzzIT {
       {"POST", "/admin/tenants"}, {"GET", "/admin/tenants"}, {"GET", "/admin/tenants/{id}"}, {"POST", "/admin/tenants/{id}/suspend"},
       {"POST", "/admin/tenants/{id}/resume"}, {"POST", "/admin/tenants/{id}/keys"}, {"GET", "/admin/tenants/{id}/keys"},
       {"DELETE", "/admin/tenants/{id}/keys/{key}"}, {"POST", "/admin/tenants/{id}/keys/{key}/replace"},
+      {"GET", "/health/detailed"}, {"GET", "/compliance/report"}, {"POST", "/compliance/evidence"},
+      {"GET", "/compliance/evidence"}, {"GET", "/compliance/evidence/{id}"}, {"GET", "/admin/export/{id}"},
+      {"GET", "/regulator/health"}, {"POST", "/regulator/login"}, {"GET", "/regulator/session"}, {"GET", "/regulator/report"},
+      {"GET", "/regulator/evidence"}, {"GET", "/regulator/evidence/{id}"}, {"GET", "/regulator/checkpoint"},
+      {"GET", "/regulator/keys"}, {"DELETE", "/admin/regulator/sessions"},
       {"GET", "/api/{id}"}, {"POST", "/api/{id}/{key}"}, {"DELETE", "/api/{n}"}, {"GET", "/open/{id}"},
       {"GET", "/nowhere/{id}"}, {"GET", "/{id}"}};
   private static final String[] QUERY_NAMES = {"tenant", "from", "to", "limit", "cursor", "size", "status", "after", "action",
@@ -84,9 +95,14 @@ class GatewayFuzzIT {
         + "  - {id: open, path: /open, upstream: \"" + upstream.url() + "\", auth: [none], timeout: 2s}\n");
     suite = new SuiteHarness("gateway_fuzz", Map.of("BULWARK_AUTH_FAILURE_LIMIT", "10000", "BULWARK_ROUTES_FILE", routes.toString(),
         "REDIS_URL", io.bulwark.shared.test.TestRedis.url(),
-        "BULWARK_RATE_LIMITS", "{\"fuzz\":{\"limit\":100000,\"period\":\"1s\",\"scope\":\"tenant\"}}"));
+        "BULWARK_RATE_LIMITS", "{\"fuzz\":{\"limit\":100000,\"period\":\"1s\",\"scope\":\"tenant\"}}",
+        "BULWARK_REGULATOR_ACCESS_CODES", "fca:" + OperationsApiIT.sha256Hex(OperationsApiIT.REGULATOR_CODE)));
     Tenants.create(suite.gateway(), "acme");
     tenantKey = Tenants.issue(suite.gateway(), "acme", "read", "write", "audit:read", "audit:write").getString("secret");
+    HttpResponse<String> login = Http.post(suite.gateway() + "/regulator/login",
+        "{\"accessCode\":\"" + OperationsApiIT.REGULATOR_CODE + "\"}", "Content-Type", "application/json");
+    assertEquals(200, login.statusCode(), login.body());
+    regulatorToken = new JsonObject(login.body()).getString("token");
   }
 
   @AfterAll
@@ -195,8 +211,10 @@ class GatewayFuzzIT {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
     b.method(method, "GET".equals(method) || "HEAD".equals(method) || body.isEmpty() ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.ofString(body));
-    switch (random.nextInt(6)) {
+    switch (random.nextInt(7)) {
       case 0 -> { }
+      case 6 -> b.header("Authorization", "Bearer " + pick(random, regulatorToken, new String[] {"bwr_", "bwr_" + "A".repeat(43),
+          "bwr_" + "x".repeat(200), "bwr_%00"}));
       case 1 -> b.header("Authorization", "Bearer " + SuiteHarness.ADMIN_KEY);
       case 2 -> b.header("X-API-Key", tenantKey);
       case 3 -> b.header("Authorization", pick(random, "Bearer", new String[] {"Basic Zm9vOmJhcg==", "Bearer ", "Bearer a.b.c",

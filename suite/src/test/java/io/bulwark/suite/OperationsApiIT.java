@@ -282,6 +282,20 @@ class OperationsApiIT {
   }
 
   @Test
+  void anAdminEndsRegulatorSessionsAtOnce() throws Exception {
+    String token = Http.json(login(REGULATOR_CODE, "203.0.113.70")).getString("token");
+    assertEquals(200, as(token, "GET", "/regulator/session", null).statusCode());
+    assertProblem(as(keyA, "DELETE", "/admin/regulator/sessions?name=fca", null), 403, "auth.forbidden");
+    assertProblem(as(SuiteHarness.ADMIN_KEY, "DELETE", "/admin/regulator/sessions?name=no%20such", null), 400, "validation.failed");
+    HttpResponse<String> ended = as(SuiteHarness.ADMIN_KEY, "DELETE", "/admin/regulator/sessions?name=fca", null);
+    assertEquals(200, ended.statusCode(), ended.body());
+    assertTrue(Http.json(ended).getInteger("ended") >= 1, ended.body());
+    assertProblem(as(token, "GET", "/regulator/report", null), 401, "auth.invalid_token");
+    assertEquals(1, count("action = 'regulator.sessions.end' AND convert_from(entry, 'UTF8')::jsonb ->> 'target' = 'regulator:fca'"), "recorded before it took effect");
+    assertEquals(200, login(REGULATOR_CODE, "203.0.113.71").statusCode(), "the code itself still works");
+  }
+
+  @Test
   void everyRegulatorAccessIsALedgerEntry() throws Exception {
     long before = count("action = 'regulator.access'");
     long logins = count("action = 'regulator.login' AND outcome = 'success'");

@@ -74,6 +74,14 @@ public final class ExportService {
             + " entries per bundle (asked for " + (to - from) + "); export consecutive ranges"));
       }
       List<String> vkeys = keys.stream().map(CheckpointStore.KeyIdentity::vkey).toList();
+      if (tenant != null && fromArg == null) {
+        // no start given: the tenant's newest entries up to `to`, however many it has in all, and the bundle starts at
+        // the first one taken (it then holds every entry of the tenant in [from, to))
+        return entries.newest(from, to, tenant, maxEntries).compose(rows -> {
+          long start = rows.size() < maxEntries || rows.isEmpty() ? from : rows.get(0).index();
+          return checkpointsFor(start, to).compose(cps -> assemble(start, to, tenant, rows, cps, vkeys));
+        });
+      }
       return entries.range(from, to, tenant, maxEntries + 1).compose(rows -> {
         if (tenant != null && rows.size() > maxEntries) {
           return Future.failedFuture(new ApiException(400, ErrorCodes.AUDIT_RANGE_TOO_LARGE, "the tenant has more than "

@@ -54,6 +54,19 @@ public final class EntryStore {
     });
   }
 
+  /** One tenant's newest {@code limit} entries with index in [from, to), returned ascending. */
+  public Future<List<StoredEntry>> newest(long from, long to, String tenant, int limit) {
+    return sql.preparedQuery("SELECT idx, entry, leaf_hash, entry_time FROM audit.entries WHERE idx >= $1 AND idx < $2"
+            + " AND tenant = $4 ORDER BY idx DESC LIMIT $3").execute(Tuple.of(from, to, limit, tenant)).map(rs -> {
+          List<StoredEntry> out = new ArrayList<>(rs.size());
+          for (Row r : rs) {
+            out.add(new StoredEntry(r.getLong(0), r.getBuffer(1).getBytes(), r.getBuffer(2).getBytes(), r.getOffsetDateTime(3)));
+          }
+          java.util.Collections.reverse(out);
+          return out;
+        });
+  }
+
   /** Newest first, keyset-paged on the index. */
   public Future<List<JsonObject>> search(Search s) {
     List<Object> args = new ArrayList<>();

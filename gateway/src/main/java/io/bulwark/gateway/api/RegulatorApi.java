@@ -51,7 +51,8 @@ public final class RegulatorApi {
     this.client = client;
   }
 
-  public void mount(Router router) {
+  /** {@code admin} guards the operator's control over the portal (ending sessions). */
+  public void mount(Router router, Handler<RoutingContext> admin) {
     Handler<RoutingContext> regulator = auth.require(EnumSet.of(Caller.Kind.REGULATOR), Set.of());
     Handler<RoutingContext> audited = ctx -> {
       Caller c = Caller.of(ctx);
@@ -67,6 +68,7 @@ public final class RegulatorApi {
         .handler(views::downloadPack);
     ApiRouter.route(router, HttpMethod.GET, "/regulator/checkpoint").handler(regulator).handler(audited).handler(this::checkpoint);
     ApiRouter.route(router, HttpMethod.GET, "/regulator/keys").handler(regulator).handler(audited).handler(this::keys);
+    ApiRouter.route(router, HttpMethod.DELETE, "/admin/regulator/sessions").handler(admin).handler(this::endSessions);
   }
 
   /** For probes: no credential, no ledger entry; says whether the portal is open and the gateway ready. */
@@ -116,6 +118,23 @@ public final class RegulatorApi {
       ComplianceApi.json(ctx, new JsonObject().put("name", s.get().codeName()).put("createdAt", s.get().createdAt().toString())
           .put("expiresAt", s.get().expiresAt().toString()).put("readOnly", true));
     }).onFailure(ctx::fail);
+  }
+
+  private void endSessions(RoutingContext ctx) {
+    JsonObject q = AuditApi.query(ctx, Set.of("name"));
+    String name = q.getString("name");
+    if (name != null && !name.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw ApiException.badRequest("name must be an access code's name (1-64 of letters, digits, '.', '_' and '-')");
+    }
+    Caller by = Caller.of(ctx);
+    String requestId = io.bulwark.shared.http.RequestIds.of(ctx);
+    portal.end(name, n -> log.required("gw:" + requestId + ":regulator.sessions.end", new io.bulwark.shared.bus.AuditEvent("audit",
+            null, by.actor(), "regulator.sessions.end", "success", name == null ? "all" : "regulator:" + name, requestId,
+            client.of(ctx), new JsonObject().put("ended", n))))
+        .onSuccess(n -> {
+          LOG.info("{} regulator session(s) ended by {}", n, by.actor(), kv("event", "regulator.sessions.end"), kv("ended", n));
+          ComplianceApi.json(ctx, new JsonObject().put("ended", n).put("name", name));
+        }).onFailure(ctx::fail);
   }
 
   private void checkpoint(RoutingContext ctx) {

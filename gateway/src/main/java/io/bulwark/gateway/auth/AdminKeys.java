@@ -40,7 +40,8 @@ public final class AdminKeys {
     return choose(config, store).compose(l -> store.sighted(l.keys().fingerprints()).map(l));
   }
 
-  private static Future<Loaded> choose(ServiceConfig config, AdminKeyStore store) {
+  /** Which keys to accept (no sighting recorded). */
+  static Future<Loaded> choose(ServiceConfig config, AdminKeyStore store) {
     List<byte[]> configured = new ArrayList<>();
     String raw = config.string("BULWARK_ADMIN_KEYS", null);
     if (raw != null) {

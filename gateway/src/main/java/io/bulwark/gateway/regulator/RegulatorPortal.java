@@ -68,6 +68,14 @@ public final class RegulatorPortal {
     return looksLikeToken(token) ? store.live(AdminKeys.hash(token)) : Future.succeededFuture(Optional.empty());
   }
 
+  /**
+   * Ends live sessions (one code's, or all) at once — after a code leaked, or when an engagement is over. Fails closed:
+   * the sessions end only once the ledger holds the entry that says so.
+   */
+  public Future<Integer> end(String codeName, java.util.function.Function<Integer, Future<?>> record) {
+    return store.pool().withTransaction(tx -> store.end(tx, codeName).compose(n -> record.apply(n).map(n)));
+  }
+
   public Future<Integer> sweep() {
     return store.sweep();
   }

@@ -36,6 +36,16 @@ public final class RegulatorSessionStore {
         .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(session(rs.iterator().next())));
   }
 
+  /** Ends the live sessions opened with one code (or all, when {@code codeName} is null); how many ended. */
+  public Future<Integer> end(io.vertx.sqlclient.SqlClient tx, String codeName) {
+    return tx.preparedQuery("DELETE FROM gateway.regulator_sessions WHERE ($1::text IS NULL OR code_name = $1)"
+            + " AND expires_at > now()").execute(Tuple.of(codeName)).map(rs -> rs.rowCount());
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
   /** Deletes sessions that expired more than a day ago; the ledger keeps the record of each login. */
   public Future<Integer> sweep() {
     return pool.query("DELETE FROM gateway.regulator_sessions WHERE expires_at < now() - interval '1 day'").execute()

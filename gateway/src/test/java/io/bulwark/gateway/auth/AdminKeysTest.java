@@ -32,7 +32,7 @@ class AdminKeysTest {
 
   private static AdminKeys.Loaded loadConfigured(String adminKeys) {
     // configured keys never touch the store
-    Future<AdminKeys.Loaded> f = AdminKeys.load(config("production", adminKeys), null);
+    Future<AdminKeys.Loaded> f = AdminKeys.choose(config("production", adminKeys), null);
     assertTrue(f.succeeded(), () -> String.valueOf(f.cause()));
     return f.result();
   }
@@ -96,7 +96,7 @@ class AdminKeysTest {
 
   @Test
   void aConfiguredKeyShorterThan24CharactersIsRefused() {
-    Future<AdminKeys.Loaded> f = AdminKeys.load(config("development", FIRST + ",short-key-23-characters"), null);
+    Future<AdminKeys.Loaded> f = AdminKeys.choose(config("development", FIRST + ",short-key-23-characters"), null);
     assertTrue(f.failed() && f.cause() instanceof ConfigException, String.valueOf(f.cause()));
     Throwable e = f.cause();
     assertTrue(e.getMessage().contains("BULWARK_ADMIN_KEYS"), e.getMessage());
@@ -108,7 +108,7 @@ class AdminKeysTest {
   @Test
   void productionWithoutKeysFailsWithAConfigException() {
     for (String none : new String[] {null, "", " , "}) {
-      Future<AdminKeys.Loaded> f = AdminKeys.load(config("production", none), null);
+      Future<AdminKeys.Loaded> f = AdminKeys.choose(config("production", none), null);
       assertTrue(f.failed(), "production must refuse to start without admin keys");
       assertTrue(f.cause() instanceof ConfigException, String.valueOf(f.cause()));
       assertTrue(f.cause().getMessage().contains("BULWARK_ADMIN_KEYS"), f.cause().getMessage());

@@ -1,35 +1,14 @@
 package io.bulwark.gateway;
 
-import io.bulwark.gateway.api.AuditApi;
-import io.bulwark.gateway.api.ComplianceApi;
-import io.bulwark.gateway.api.RegulatorApi;
-import io.bulwark.gateway.api.EventsApi;
-import io.bulwark.gateway.api.TenantApi;
-import io.bulwark.gateway.audit.DecisionLog;
 import io.bulwark.gateway.auth.AdminKeys;
-import io.bulwark.gateway.auth.Authenticator;
 import io.bulwark.gateway.auth.Identity;
-import io.bulwark.gateway.compliance.ComplianceReport;
-import io.bulwark.gateway.compliance.EvidencePacks;
-import io.bulwark.gateway.compliance.LedgerReads;
-import io.bulwark.gateway.compliance.OrgExport;
-import io.bulwark.gateway.health.DetailedHealth;
 import io.bulwark.gateway.regulator.AccessCodes;
-import io.bulwark.gateway.regulator.RegulatorPortal;
 import io.bulwark.gateway.store.AdminKeyStore;
-import io.bulwark.gateway.store.EvidenceStore;
-import io.bulwark.gateway.store.RegulatorSessionStore;
-import io.bulwark.gateway.store.TenantStore;
-import io.bulwark.gateway.proxy.ProxyRoutes;
 import io.bulwark.gateway.proxy.RouteFile;
 import io.bulwark.gateway.proxy.RouteTable;
 import io.bulwark.gateway.proxy.UpstreamProxy;
 import io.bulwark.gateway.ratelimit.RateLimiter;
 import io.bulwark.gateway.spool.AuditSpool;
-import io.bulwark.gateway.tenant.TenantService;
-import io.bulwark.gateway.traffic.RequestLimits;
-import io.bulwark.gateway.traffic.ReadOnlyGuard;
-import io.bulwark.gateway.traffic.RouteAuth;
 import io.bulwark.shared.bus.PeerCheck;
 import io.bulwark.shared.bus.PingResponder;
 import io.bulwark.shared.config.ConfigException;
@@ -40,11 +19,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -99,34 +74,12 @@ public final class GatewayVerticle extends VerticleBase {
     loaded.generatedKey().ifPresent(key -> ctx.notices().add(
         "A development admin key was generated. It is shown only this once; only its hash is kept:\n    " + key
             + "\n  Use it as: curl -H 'Authorization: Bearer <key>' ..."));
-    TenantStore tenants = new TenantStore(ctx.database().pool());
-    DecisionLog decisions = new DecisionLog(vertx.eventBus(), auditTimeout, spool::offer, ctx.registry());
-    var pool = ctx.database().pool();
-    RegulatorPortal portal = new RegulatorPortal(codes, new RegulatorSessionStore(pool),
-        Duration.ofSeconds(config.intRange("BULWARK_REGULATOR_TOKEN_TTL_S", 900, 1, 86_400)));
-    identity = new Identity(vertx, config, loaded.keys(), tenants, decisions, portal);
-    Authenticator auth = identity.authenticator();
-    RequestLimits limits = new RequestLimits(limiter, decisions, auth, identity.client());
-    Authenticator limited = auth.then(
-        limits.policies("BULWARK_API_RATE_LIMITS", names(config.string("BULWARK_API_RATE_LIMITS", ""))));
-    var admin = auth.admin();
-    var reader = limited.require(Identity.READERS, Set.of("audit:read"));
-    var writer = limited.require(Identity.READERS, Set.of("audit:write"));
-
-    upstream = new UpstreamProxy(vertx, ctx.registry());
-    ProxyRoutes proxy = new ProxyRoutes(routes, upstream);
-    TenantService tenantService = new TenantService(tenants, decisions, vertx.eventBus(), identity::forget);
-    LedgerReads ledger = new LedgerReads(vertx.eventBus(), auditTimeout);
-    ComplianceReport report = new ComplianceReport(ledger, tenants, loaded.keys(), new AdminKeyStore(pool),
-        config.intRange("BULWARK_KEY_MAX_AGE_DAYS", 90, 1, 3650));
-    EvidenceStore evidence = new EvidenceStore(pool);
-    ComplianceApi compliance = new ComplianceApi(new DetailedHealth(vertx, ctx.readiness(), config.readinessTimeoutMs()), report,
-        new EvidencePacks(ledger, report, evidence, decisions), new OrgExport(ledger, tenants, evidence), identity.client());
-    RegulatorApi regulator = new RegulatorApi(portal, auth, decisions, compliance, ledger, ctx.readiness(), identity.client());
-    sessionSweep = vertx.setPeriodic(3_600_000, id -> portal.sweep());
-    TrafficRoutes traffic = new TrafficRoutes(new EventsApi(vertx.eventBus(), auditTimeout),
-        new AuditApi(vertx.eventBus(), auditTimeout), new TenantApi(tenantService, identity.client()), compliance, regulator,
-        new ReadOnlyGuard(auth, decisions), admin, reader, writer, proxy, new RouteAuth(auth, limits.forRoute(proxy.forwarder())));
+    GatewayWiring.Wired wired = GatewayWiring.wire(new GatewayWiring.Parts(vertx, config, ctx.database().pool(),
+        ctx.registry(), ctx.readiness(), loaded.keys(), spool::offer, limiter, routes, codes, auditTimeout));
+    identity = wired.identity();
+    upstream = wired.upstream();
+    sessionSweep = vertx.setPeriodic(3_600_000, id -> wired.portal().sweep());
+    TrafficRoutes traffic = wired.traffic();
 
     ping = PingResponder.register(vertx, "gateway", ctx.readiness());
     // fail closed: a gateway that cannot reach the ledger cannot record its decisions, so it is not ready
@@ -149,10 +102,6 @@ public final class GatewayVerticle extends VerticleBase {
       return v;
     }, new DeploymentOptions().setInstances(instances).setConfig(config()))
         .onSuccess(id -> ctx.ports().http(deployed.peek().actualPort()));
-  }
-
-  private static List<String> names(String csv) {
-    return Arrays.stream(csv.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
   }
 
   /** The traffic verticles were deployed by this one, so Vert.x has already stopped them (draining) when this runs. */

@@ -41,7 +41,7 @@ public final class AdminKeys {
   }
 
   /** Which keys to accept (no sighting recorded). */
-  static Future<Loaded> choose(ServiceConfig config, AdminKeyStore store) {
+  public static Future<Loaded> choose(ServiceConfig config, AdminKeyStore store) {
     List<byte[]> configured = new ArrayList<>();
     String raw = config.string("BULWARK_ADMIN_KEYS", null);
     if (raw != null) {

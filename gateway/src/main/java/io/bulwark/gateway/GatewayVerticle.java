@@ -1,5 +1,6 @@
 package io.bulwark.gateway;
 
+import io.bulwark.gateway.api.ApiDocs;
 import io.bulwark.gateway.auth.AdminKeys;
 import io.bulwark.gateway.auth.Identity;
 import io.bulwark.gateway.regulator.AccessCodes;
@@ -62,20 +63,20 @@ public final class GatewayVerticle extends VerticleBase {
     }
     spool = AuditSpool.create(vertx, ctx.database().pool(), config, ctx.registry());
     return Future.all(AdminKeys.load(config, new AdminKeyStore(ctx.database().pool())), routesLoaded, limiter.start(),
-            spool.start())
+            spool.start(), ApiDocs.load(vertx))
         .compose(started -> {
           routes = started.resultAt(1);
-          return serve(started.<AdminKeys.Loaded>resultAt(0), auditTimeout, codes);
+          return serve(started.<AdminKeys.Loaded>resultAt(0), auditTimeout, codes, started.resultAt(4));
         });
   }
 
-  private Future<?> serve(AdminKeys.Loaded loaded, int auditTimeout, AccessCodes codes) {
+  private Future<?> serve(AdminKeys.Loaded loaded, int auditTimeout, AccessCodes codes, ApiDocs apiDocs) {
     var config = ctx.config();
     loaded.generatedKey().ifPresent(key -> ctx.notices().add(
         "A development admin key was generated. It is shown only this once; only its hash is kept:\n    " + key
             + "\n  Use it as: curl -H 'Authorization: Bearer <key>' ..."));
     GatewayWiring.Wired wired = GatewayWiring.wire(new GatewayWiring.Parts(vertx, config, ctx.database().pool(),
-        ctx.registry(), ctx.readiness(), loaded.keys(), spool::offer, limiter, routes, codes, auditTimeout));
+        ctx.registry(), ctx.readiness(), loaded.keys(), spool::offer, limiter, routes, codes, apiDocs, auditTimeout));
     identity = wired.identity();
     upstream = wired.upstream();
     sessionSweep = vertx.setPeriodic(3_600_000, id -> wired.portal().sweep());

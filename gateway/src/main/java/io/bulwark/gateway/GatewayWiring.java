@@ -1,5 +1,6 @@
 package io.bulwark.gateway;
 
+import io.bulwark.gateway.api.ApiDocs;
 import io.bulwark.gateway.api.AuditApi;
 import io.bulwark.gateway.api.ComplianceApi;
 import io.bulwark.gateway.api.EventsApi;
@@ -53,7 +54,8 @@ final class GatewayWiring {
 
   /** What the wiring takes from the running service. */
   record Parts(Vertx vertx, ServiceConfig config, Pool pool, MeterRegistry registry, Readiness readiness, AdminKeys adminKeys,
-               Predicate<AuditEvent> spool, RateLimiter limiter, RouteFile routes, AccessCodes codes, int auditTimeoutMs) {}
+               Predicate<AuditEvent> spool, RateLimiter limiter, RouteFile routes, AccessCodes codes, ApiDocs apiDocs,
+               int auditTimeoutMs) {}
 
   static Wired wire(Parts p) {
     ServiceConfig config = p.config();
@@ -84,7 +86,7 @@ final class GatewayWiring {
     TrafficRoutes traffic = new TrafficRoutes(new EventsApi(vertx.eventBus(), p.auditTimeoutMs()),
         new AuditApi(vertx.eventBus(), p.auditTimeoutMs()), new TenantApi(tenantService, identity.client()), compliance,
         regulator, new ReadOnlyGuard(auth, decisions), admin, reader, writer, proxy,
-        new RouteAuth(auth, limits.forRoute(proxy.forwarder())));
+        new RouteAuth(auth, limits.forRoute(proxy.forwarder())), p.apiDocs());
     return new Wired(traffic, identity, upstream, portal);
   }
 

@@ -1,5 +1,6 @@
 package io.bulwark.gateway;
 
+import io.bulwark.gateway.api.ApiDocs;
 import io.bulwark.gateway.api.AuditApi;
 import io.bulwark.gateway.api.ComplianceApi;
 import io.bulwark.gateway.api.RegulatorApi;
@@ -21,7 +22,7 @@ import io.bulwark.shared.http.ApiRouter;
  */
 record TrafficRoutes(EventsApi events, AuditApi audit, TenantApi tenants, ComplianceApi compliance, RegulatorApi regulator,
                      ReadOnlyGuard readOnly, Handler<RoutingContext> admin, Handler<RoutingContext> reader,
-                     Handler<RoutingContext> writer, ProxyRoutes proxy, RouteAuth proxied) {
+                     Handler<RoutingContext> writer, ProxyRoutes proxy, RouteAuth proxied, ApiDocs apiDocs) {
 
   /**
    * Mounts the APIs, then the proxied routes for the rest: a route from the routes file is matched, authenticated as
@@ -35,6 +36,7 @@ record TrafficRoutes(EventsApi events, AuditApi audit, TenantApi tenants, Compli
     tenants.mount(router, admin);
     compliance.mount(router, admin, reader);
     regulator.mount(router, admin);
+    apiDocs.mount(router);
     Unrouted unrouted = new Unrouted(router);
     router.route().handler(proxy::match);
     router.route().handler(proxied);

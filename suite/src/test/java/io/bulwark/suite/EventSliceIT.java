@@ -182,6 +182,10 @@ class EventSliceIT {
     assertProblem(Http.get(suite.gateway() + "/v1/nothing-here"), 404, "route.not_found");
     assertProblem(Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(suite.gateway() + "/v1/events")).DELETE(),
         "Authorization", "Bearer " + SuiteHarness.ADMIN_KEY), 405, "route.method_not_allowed");
+    HttpResponse<String> wrongOnTemplate = Http.send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(suite.gateway() + "/v1/events/5")).DELETE(), "Authorization", "Bearer " + SuiteHarness.ADMIN_KEY);
+    assertProblem(wrongOnTemplate, 405, "route.method_not_allowed");
+    assertEquals("GET", wrongOnTemplate.headers().firstValue("Allow").orElse(""), "a route with a path parameter has its Allow too");
     assertProblem(Http.get(suite.gateway() + "/v1/events/999999", "X-API-Key", SuiteHarness.ADMIN_KEY), 404, "audit.entry_not_found");
     assertProblem(Http.get(suite.gateway() + "/v1/events/-1", "X-API-Key", SuiteHarness.ADMIN_KEY), 400, "validation.failed");
   }

@@ -78,7 +78,8 @@ class GatewayFuzzIT {
       {"GET", "/compliance/evidence"}, {"GET", "/compliance/evidence/{id}"}, {"GET", "/admin/export/{id}"},
       {"GET", "/regulator/health"}, {"POST", "/regulator/login"}, {"GET", "/regulator/session"}, {"GET", "/regulator/report"},
       {"GET", "/regulator/evidence"}, {"GET", "/regulator/evidence/{id}"}, {"GET", "/regulator/checkpoint"},
-      {"GET", "/regulator/keys"}, {"DELETE", "/admin/regulator/sessions"},
+      {"GET", "/regulator/keys"}, {"DELETE", "/admin/regulator/sessions"}, {"GET", "/api-docs"}, {"GET", "/api-docs/ui"},
+      {"GET", "/api-docs/ui/{id}"},
       {"GET", "/api/{id}"}, {"POST", "/api/{id}/{key}"}, {"DELETE", "/api/{n}"}, {"GET", "/open/{id}"},
       {"GET", "/nowhere/{id}"}, {"GET", "/{id}"}};
   private static final String[] QUERY_NAMES = {"tenant", "from", "to", "limit", "cursor", "size", "status", "after", "action",

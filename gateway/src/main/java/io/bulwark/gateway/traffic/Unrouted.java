@@ -25,7 +25,8 @@ public final class Unrouted implements Handler<RoutingContext> {
   /** Remembers the router's API routes (those with a path and methods) as they are now. */
   public Unrouted(Router router) {
     for (Route r : router.getRoutes()) {
-      if (r.getPath() != null && !r.isRegexPath() && r.methods() != null && !r.methods().isEmpty()) {
+      // a route with a path parameter counts as a regex route to Vert.x, yet keeps its template as its path
+      if (r.getPath() != null && r.methods() != null && !r.methods().isEmpty()) {
         templates.add(new Template(r.getPath().split("/", -1), r.methods()));
       }
     }
@@ -50,10 +51,11 @@ public final class Unrouted implements Handler<RoutingContext> {
   }
 
   private static boolean matches(String[] template, String[] path) {
-    if (template.length != path.length) {
+    boolean rest = template.length > 0 && "*".equals(template[template.length - 1]);
+    if (rest ? path.length < template.length : template.length != path.length) {
       return false;
     }
-    for (int i = 0; i < template.length; i++) {
+    for (int i = 0; i < template.length - (rest ? 1 : 0); i++) {
       boolean param = template[i].startsWith(":");
       if (param ? path[i].isEmpty() : !template[i].equals(path[i])) {
         return false;

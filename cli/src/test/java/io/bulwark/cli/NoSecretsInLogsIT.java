@@ -24,7 +24,8 @@ class NoSecretsInLogsIT {
   private static final List<String> FIXED = List.of("it-admin-key-current-0123456789", "it-admin-key-previous-0123456789",
       "it-cluster-admin-key-0123456789", "it-failover-admin-key-0123456789", "it-shutdown-admin-key-0123456789",
       "it-audit-ops-admin-key-0123456789", "first-admin-key-0123456789abcdef", "second-admin-key-fedcba9876543210",
-      "it-jwt-secret-0123456789abcdef0123456789", "it-regulator-access-code-7f3a9c2e51");
+      "it-jwt-secret-0123456789abcdef0123456789", "it-regulator-access-code-7f3a9c2e51",
+      "it-evidence-pack-admin-key-0123456789");
 
   @Test
   void noTestRunWroteASecretToItsOutput() throws IOException {

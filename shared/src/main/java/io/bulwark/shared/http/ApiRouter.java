@@ -1,6 +1,7 @@
 package io.bulwark.shared.http;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.bulwark.shared.db.DatabaseFailures;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
@@ -123,12 +124,25 @@ public final class ApiRouter {
     return ctx.get(ROUTE_KEY);
   }
 
+  private static final long DB_WARNING_INTERVAL_MS = 10_000;
+  private static final java.util.concurrent.atomic.AtomicLong LAST_DB_WARNING =
+      new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE / 2);
+
   private static void onFailure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     if (failure instanceof ApiException e) {
       Problem.send(ctx, e);
     } else if (failure instanceof DecodeException || (failure != null && failure.getCause() instanceof DecodeException)) {
       Problem.send(ctx, 400, ErrorCodes.MALFORMED_JSON, "request body is not valid JSON");
+    } else if (DatabaseFailures.unavailable(failure)) {
+      long now = System.currentTimeMillis();
+      long last = LAST_DB_WARNING.get();
+      // one line per interval during an outage, not one per request
+      if (now - last >= DB_WARNING_INTERVAL_MS && LAST_DB_WARNING.compareAndSet(last, now)) {
+        LOG.warn("database unavailable on {} {}: {} (answered 503 db.unavailable; logged at most every {} s)",
+            ctx.request().method(), ctx.normalizedPath(), failure.toString(), DB_WARNING_INTERVAL_MS / 1000);
+      }
+      Problem.send(ctx, 503, ErrorCodes.DB_UNAVAILABLE, "the database is unavailable; retry shortly");
     } else if (ctx.statusCode() == 413) {
       Problem.send(ctx, 413, ErrorCodes.BODY_TOO_LARGE, "request body is too large");
     } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {

@@ -4,22 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bulwark.shared.http.RequestIds;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Reads the gateway with one admin credential, each request bounded by the same time limit. Every answer that is not
@@ -114,7 +106,7 @@ final class GatewayReader {
 
   private EvidenceFailure unreachable(String path, String sentId, Throwable failure) {
     return new EvidenceFailure(EvidenceFailure.UNREACHABLE, "cannot reach the gateway at " + authority() + " (GET " + path
-        + ", request id " + sentId + "): " + describe(failure));
+        + ", request id " + sentId + "): " + HttpFailures.describe(failure, timeout));
   }
 
   /** host:port even when the URL leaves the port implicit, since that is what the operator has to check. */
@@ -134,36 +126,5 @@ final class GatewayReader {
 
   private static String text(JsonNode node, String field) {
     return node != null && node.get(field) != null && node.get(field).isTextual() ? node.get(field).asText() : null;
-  }
-
-  /** The most specific cause in the chain, in words. */
-  private String describe(Throwable failure) {
-    String limit = timeout.toSeconds() + " s";
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
-        return "unknown host";
-      }
-    }
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof HttpConnectTimeoutException) {
-        return "could not connect within " + limit;
-      }
-      if (t instanceof HttpTimeoutException || t instanceof TimeoutException) {
-        return "no answer within " + limit;
-      }
-      if (t instanceof ConnectException) {
-        // the JDK wraps the socket's reason ("Connection refused") in a ConnectException without a message
-        String reason = null;
-        for (Throwable c = t; c != null; c = c.getCause()) {
-          reason = c.getMessage() != null ? c.getMessage() : reason;
-        }
-        return reason == null ? "connection refused" : BulwarkCli.singleLine(reason).toLowerCase(Locale.ROOT);
-      }
-    }
-    Throwable root = failure;
-    while ((root instanceof CompletionException || root instanceof ExecutionException) && root.getCause() != null) {
-      root = root.getCause();
-    }
-    return BulwarkCli.oneLine(root);
   }
 }

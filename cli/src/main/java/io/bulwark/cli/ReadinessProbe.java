@@ -1,22 +1,13 @@
 package io.bulwark.cli;
 
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** Asks the {@code /ready} endpoint of several management ports at once, each with its own time limit. */
 public final class ReadinessProbe {
@@ -42,7 +33,7 @@ public final class ReadinessProbe {
         // the request timeout ends at the headers; this one also bounds a body that trickles in
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .thenApply(response -> ServiceReadiness.fromResponse(base, response.statusCode(), response.body()))
-        .exceptionally(failure -> ServiceReadiness.unreachable(base, describe(failure)));
+        .exceptionally(failure -> ServiceReadiness.unreachable(base, HttpFailures.describe(failure, timeout)));
   }
 
   /** {@code <base>/ready}, unless the URL already names the endpoint. */
@@ -53,42 +44,5 @@ public final class ReadinessProbe {
     }
     String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     return URI.create(base.getScheme() + "://" + base.getRawAuthority() + trimmed + "/ready");
-  }
-
-  /** One line an operator can act on; the most specific cause in the chain wins. */
-  private String describe(Throwable failure) {
-    String seconds = timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
-        return "unknown host";
-      }
-    }
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof HttpConnectTimeoutException) {
-        return "could not connect within " + seconds;
-      }
-      if (t instanceof HttpTimeoutException || t instanceof TimeoutException) {
-        return "no answer within " + seconds;
-      }
-      if (t instanceof ConnectException) {
-        return connectProblem(t);
-      }
-    }
-    Throwable root = failure;
-    while ((root instanceof CompletionException || root instanceof ExecutionException) && root.getCause() != null) {
-      root = root.getCause();
-    }
-    return BulwarkCli.oneLine(root);
-  }
-
-  /** The JDK wraps the socket's reason ("Connection refused", "No route to host") in a ConnectException without one. */
-  private static String connectProblem(Throwable connect) {
-    String reason = null;
-    for (Throwable t = connect; t != null; t = t.getCause()) {
-      if (t.getMessage() != null) {
-        reason = t.getMessage();
-      }
-    }
-    return reason == null ? "connection refused" : BulwarkCli.singleLine(reason).toLowerCase(Locale.ROOT);
   }
 }

@@ -25,26 +25,21 @@ public final class Http {
   }
 
   public static HttpResponse<String> send(HttpRequest.Builder b, String... headers) {
-    for (int i = 0; i + 1 < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    try {
-      return CLIENT.send(b.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return send(b, HttpResponse.BodyHandlers.ofString(), Duration.ofSeconds(10), headers);
   }
 
   /** {@link #send} keeping the body's exact bytes (downloads whose digest is checked). */
   public static HttpResponse<byte[]> sendBytes(HttpRequest.Builder b, String... headers) {
+    return send(b, HttpResponse.BodyHandlers.ofByteArray(), Duration.ofSeconds(30), headers);
+  }
+
+  private static <T> HttpResponse<T> send(HttpRequest.Builder b, HttpResponse.BodyHandler<T> body, Duration timeout,
+                                          String... headers) {
     for (int i = 0; i + 1 < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
     try {
-      return CLIENT.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      return CLIENT.send(b.timeout(timeout).build(), body);
     } catch (IOException e) {
       throw new IllegalStateException(e.getMessage(), e);
     } catch (InterruptedException e) {

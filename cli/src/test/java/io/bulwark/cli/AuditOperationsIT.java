@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code /v1/audit/*}, and the CLI jar's {@code verify} on what was exported.
  */
 class AuditOperationsIT {
-  private static final Path SUITE_JAR = Path.of("../suite/target/bulwark-suite.jar");
   private static final Path CLI_JAR = Path.of("target/bulwark-cli.jar");
   private static final String ADMIN_KEY = "it-audit-ops-admin-key-0123456789";
 
@@ -42,20 +40,10 @@ class AuditOperationsIT {
 
   @Test
   void operatorVerifiesTheLedgerAndExportsVerifyOffline() throws Exception {
-    int http = TestPostgres.freePort();
-    String gw = "http://127.0.0.1:" + http;
     try (TestPostgres db = TestPostgres.create("audit_ops")) {
-      Map<String, String> env = new HashMap<>();
-      env.put("DATABASE_URL", db.databaseUrl());
-      env.put("BULWARK_ENV", "test");
-      env.put("BULWARK_ADMIN_KEYS", ADMIN_KEY);
-      env.put("BULWARK_DATA_DIR", dir.resolve("data").toString());
-      env.put("BULWARK_AUDIT_CHECKPOINT_INTERVAL", "200ms");
-      env.put("GATEWAY_HTTP_PORT", Integer.toString(http));
-      for (String s : List.of("GATEWAY", "AUDIT", "BACKUP", "ALERT")) {
-        env.put(s + "_MANAGEMENT_PORT", Integer.toString(TestPostgres.freePort()));
-      }
-      try (ChildJvm suite = ChildJvm.start(SUITE_JAR, env, dir.resolve("suite.log"))) {
+      Map<String, String> env = SuiteJarEnv.of(db.databaseUrl(), ADMIN_KEY, dir.resolve("data"));
+      String gw = SuiteJarEnv.gateway(env);
+      try (ChildJvm suite = ChildJvm.start(SuiteJarEnv.SUITE_JAR, env, dir.resolve("suite.log"))) {
         Http.await("http://127.0.0.1:" + env.get("AUDIT_MANAGEMENT_PORT") + "/ready", Duration.ofSeconds(60), r -> r.statusCode() == 200);
         Http.await(gw + "/v1/audit/keys", Duration.ofSeconds(30), r -> r.statusCode() == 401);
 

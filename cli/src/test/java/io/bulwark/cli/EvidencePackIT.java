@@ -19,7 +19,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  * CLI jar as another, and an auditor re-checking the folder with {@code bulwark verify} and nothing else.
  */
 class EvidencePackIT {
-  private static final Path SUITE_JAR = Path.of("../suite/target/bulwark-suite.jar");
   private static final Path CLI_JAR = Path.of("target/bulwark-cli.jar");
   private static final String ADMIN_KEY = "it-evidence-pack-admin-key-0123456789";
   private static final String PREFIX = "bulwark evidence-pack: ";
@@ -50,7 +48,7 @@ class EvidencePackIT {
     try (TestPostgres db = TestPostgres.create("evidence_pack")) {
       Map<String, String> env = suiteEnv(db.databaseUrl());
       String gw = "http://127.0.0.1:" + env.get("GATEWAY_HTTP_PORT");
-      try (ChildJvm suite = ChildJvm.start(SUITE_JAR, env, dir.resolve("suite.log"))) {
+      try (ChildJvm suite = ChildJvm.start(SuiteJarEnv.SUITE_JAR, env, dir.resolve("suite.log"))) {
         awaitReady(env, gw);
         createTenant(gw, "acme");
         createTenant(gw, "globex");
@@ -146,7 +144,7 @@ class EvidencePackIT {
     try {
       Map<String, String> env = suiteEnv("postgres://postgres@127.0.0.1:" + pgPort + "/postgres");
       String gw = "http://127.0.0.1:" + env.get("GATEWAY_HTTP_PORT");
-      try (ChildJvm suite = ChildJvm.start(SUITE_JAR, env, dir.resolve("suite.log"))) {
+      try (ChildJvm suite = ChildJvm.start(SuiteJarEnv.SUITE_JAR, env, dir.resolve("suite.log"))) {
         awaitReady(env, gw);
         createTenant(gw, "acme");
         awaitCheckpointCovering(gw, append(gw, "acme", "acme-user"));
@@ -175,17 +173,7 @@ class EvidencePackIT {
   // ---- the suite ----
 
   private Map<String, String> suiteEnv(String databaseUrl) {
-    Map<String, String> env = new HashMap<>();
-    env.put("DATABASE_URL", databaseUrl);
-    env.put("BULWARK_ENV", "test");
-    env.put("BULWARK_ADMIN_KEYS", ADMIN_KEY);
-    env.put("BULWARK_DATA_DIR", dir.resolve("data").toString());
-    env.put("BULWARK_AUDIT_CHECKPOINT_INTERVAL", "200ms");
-    env.put("GATEWAY_HTTP_PORT", Integer.toString(TestPostgres.freePort()));
-    for (String s : List.of("GATEWAY", "AUDIT", "BACKUP", "ALERT")) {
-      env.put(s + "_MANAGEMENT_PORT", Integer.toString(TestPostgres.freePort()));
-    }
-    return env;
+    return SuiteJarEnv.of(databaseUrl, ADMIN_KEY, dir.resolve("data"));
   }
 
   private static void awaitReady(Map<String, String> env, String gw) {

@@ -16,8 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,7 +29,6 @@ import picocli.CommandLine;
  * token never reach the suite's log.
  */
 class RegulatorAccessIT {
-  private static final Path SUITE_JAR = Path.of("../suite/target/bulwark-suite.jar");
   private static final Pattern CODE = Pattern.compile("access code [^:]*: (\\S+)");
   private static final Pattern ENTRY = Pattern.compile("BULWARK_REGULATOR_ACCESS_CODES: (\\S+)");
 
@@ -49,22 +46,13 @@ class RegulatorAccessIT {
     assertTrue(code.find() && entry.find(), out.toString());
     assertEquals("fca:" + AccessCodeCommand.sha256Hex(code.group(1)), entry.group(1));
 
-    int http = TestPostgres.freePort();
-    String gw = "http://127.0.0.1:" + http;
     try (TestPostgres db = TestPostgres.create("regulator_access")) {
-      Map<String, String> env = new HashMap<>();
-      env.put("DATABASE_URL", db.databaseUrl());
-      env.put("BULWARK_ENV", "test");
-      env.put("BULWARK_ADMIN_KEYS", "it-audit-ops-admin-key-0123456789");
-      env.put("BULWARK_DATA_DIR", dir.resolve("data").toString());
+      Map<String, String> env = SuiteJarEnv.of(db.databaseUrl(), "it-audit-ops-admin-key-0123456789", dir.resolve("data"));
       env.put("BULWARK_REGULATOR_ACCESS_CODES", entry.group(1));
-      env.put("GATEWAY_HTTP_PORT", Integer.toString(http));
-      for (String s : List.of("GATEWAY", "AUDIT", "BACKUP", "ALERT")) {
-        env.put(s + "_MANAGEMENT_PORT", Integer.toString(TestPostgres.freePort()));
-      }
+      String gw = SuiteJarEnv.gateway(env);
       Path log = dir.resolve("suite.log");
       String token;
-      try (ChildJvm suite = ChildJvm.start(SUITE_JAR, env, log)) {
+      try (ChildJvm suite = ChildJvm.start(SuiteJarEnv.SUITE_JAR, env, log)) {
         Http.await("http://127.0.0.1:" + env.get("GATEWAY_MANAGEMENT_PORT") + "/ready", Duration.ofSeconds(60),
             r -> r.statusCode() == 200);
         assertEquals("enabled", Http.json(Http.get(gw + "/regulator/health")).getString("portal"));

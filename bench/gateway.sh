@@ -36,7 +36,7 @@ UPSTREAM_PORT=${BENCH_UPSTREAM_PORT:-18181}
 PROXY_PORT=${BENCH_PROXY_PORT:-18182}
 HTTP_PORT=${BENCH_HTTP_PORT:-18183}
 MGMT_BASE=${BENCH_MANAGEMENT_BASE:-19180}
-JAR=suite/target/bulwark-suite.jar
+JAR=${BENCH_JAR:-suite/target/bulwark-suite.jar}
 
 for tool in nginx wrk psql curl java pgrep; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is not installed" >&2; exit 2; }

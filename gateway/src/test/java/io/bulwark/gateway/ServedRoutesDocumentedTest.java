@@ -1,6 +1,7 @@
 package io.bulwark.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.gateway.api.ApiDocs;
@@ -66,6 +67,24 @@ class ServedRoutesDocumentedTest {
     assertEquals(List.of(), ApiDocs.undocumented(router), "routes the gateway serves that /api-docs does not describe");
     assertEquals(List.of(), ApiDocs.unserved(router), "routes /api-docs describes that the gateway does not serve");
     assertTrue(ApiDocs.fromClasspath(ApiDocs.RESOURCE).operations().size() > 30, "the walk saw the real router");
+  }
+
+  @Test
+  void everyApiRouteLiesUnderAReservedPrefixSoProxiedPathsCanSkipThem() {
+    Router router = productionRouter();
+    List<String> outside = router.getRoutes().stream().filter(r -> r.getPath() != null)
+        .map(io.vertx.ext.web.Route::getPath)
+        .filter(p -> !TrafficRoutes.API_PREFIXES.contains(p.split("/", -1)[1]))
+        .toList();
+    assertEquals(List.of(), outside, "API routes outside TrafficRoutes.API_PREFIXES would be shadowed by proxied routes");
+    java.util.regex.Pattern skip = java.util.regex.Pattern.compile(TrafficRoutes.OUTSIDE_API);
+    for (String proxied : List.of("/api", "/api/v1/x", "/v1x", "/adminx/y", "/health-check", "/", "/x/v1/events")) {
+      assertTrue(skip.matcher(proxied).matches(), proxied);
+    }
+    for (String api : List.of("/v1", "/v1/events", "/admin/tenants", "/compliance/report", "/regulator/login", "/health/detailed",
+        "/api-docs", "/api-docs/ui/x.js")) {
+      assertFalse(skip.matcher(api).matches(), api);
+    }
   }
 
   @Test

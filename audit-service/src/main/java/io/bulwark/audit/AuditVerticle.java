@@ -52,7 +52,7 @@ public final class AuditVerticle extends VerticleBase {
       verification = new LedgerVerification(vertx, settings, pool, entries, checkpoints, tree, metrics, ledger);
       retention = new RetentionWorker(vertx, settings, pool, entries, checkpoints, tree, metrics);
       LedgerConsumers ledgerConsumers = new LedgerConsumers(ledger, entries, checkpoints, new ProofService(checkpoints, tree),
-          new ExportService(settings.origin(), entries, checkpoints, tree,
+          new ExportService(vertx, settings.origin(), entries, checkpoints, tree,
               ctx.config().intRange("BULWARK_AUDIT_MAX_EXPORT_ENTRIES", MAX_EXPORT, 10, 1_000_000)));
       int intakes = ctx.config().intRange("BULWARK_AUDIT_INTAKE_INSTANCES", 2, 1, 16);
       ledger.addLeaderTask(new Ledger.LeaderTask() {

@@ -81,7 +81,7 @@ final class GatewayWiring {
         config.intRange("BULWARK_KEY_MAX_AGE_DAYS", 90, 1, 3650));
     EvidenceStore evidence = new EvidenceStore(p.pool());
     ComplianceApi compliance = new ComplianceApi(new DetailedHealth(vertx, p.readiness(), config.readinessTimeoutMs()), report,
-        new EvidencePacks(ledger, report, evidence, decisions), new OrgExport(ledger, tenants, evidence), identity.client());
+        new EvidencePacks(vertx, ledger, report, evidence, decisions), new OrgExport(ledger, tenants, evidence), identity.client());
     RegulatorApi regulator = new RegulatorApi(portal, auth, decisions, compliance, ledger, p.readiness(), identity.client());
     TrafficRoutes traffic = new TrafficRoutes(new EventsApi(vertx.eventBus(), p.auditTimeoutMs()),
         new AuditApi(vertx.eventBus(), p.auditTimeoutMs()), new TenantApi(tenantService, identity.client()), compliance,

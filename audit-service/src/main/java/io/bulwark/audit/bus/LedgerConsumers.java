@@ -83,6 +83,11 @@ public final class LedgerConsumers {
           if ("csv".equals(body.getString("format"))) {
             return exports.bundle(from, to, tenant).map(b -> new JsonObject().put("v", 1).put("csv", CsvExport.of(b)));
           }
+          if (Boolean.TRUE.equals(body.getValue("encoded"))) {
+            // the bundle's JSON text as bytes: a byte array crosses the bus with one copy, a JSON tree with a deep one
+            return exports.encodedBundle(from, to, tenant).map(e -> new JsonObject().put("v", 1).put("bundleJson", e.json())
+                .put("from", e.from()).put("to", e.to()).put("entries", e.entries()));
+          }
           return exports.bundle(from, to, tenant).map(b -> new JsonObject().put("v", 1).put("bundle", b));
         })));
   }

@@ -38,8 +38,11 @@ public final class ExportService {
   private final CheckpointStore checkpoints;
   private final TreeStore tree;
   private final int maxEntries;
+  private final io.vertx.core.Vertx vertx;
 
-  public ExportService(String origin, EntryStore entries, CheckpointStore checkpoints, TreeStore tree, int maxEntries) {
+  public ExportService(io.vertx.core.Vertx vertx, String origin, EntryStore entries, CheckpointStore checkpoints,
+                       TreeStore tree, int maxEntries) {
+    this.vertx = vertx;
     this.origin = origin;
     this.entries = entries;
     this.checkpoints = checkpoints;
@@ -126,7 +129,9 @@ public final class ExportService {
     }
     Set<TileRef> leafTiles = new HashSet<>();
     rows.forEach(e -> leafTiles.add(new TileRef(0, e.index() / Tiles.WIDTH)));
-    return Future.all(tree.hashes(needed), tree.tiles(leafTiles)).map(all -> {
+    // building the JSON of ten thousand entries (each parsed for reading, proofs encoded) takes tens of milliseconds:
+    // a worker thread does it, so the event loop it would hold keeps serving
+    return Future.all(tree.hashes(needed), tree.tiles(leafTiles)).compose(all -> vertx.executeBlocking(() -> {
       Map<Subtree, byte[]> hashes = all.resultAt(0);
       Map<TileRef, byte[]> tiles = all.resultAt(1);
       Function<List<Subtree>, JsonArray> encode = parts -> {
@@ -173,6 +178,18 @@ public final class ExportService {
         entryJson.add(item);
       }
       return bundle.put("entries", entryJson);
-    });
+    }, false));
   }
+
+  /**
+   * {@link #bundle}, encoded on a worker thread: what the gateway embeds in evidence packs and exports without parsing
+   * or copying a large JSON tree on its event loops.
+   */
+  public Future<Encoded> encodedBundle(Long from, Long to, String tenant) {
+    return bundle(from, to, tenant).compose(b -> vertx.executeBlocking(() -> new Encoded(b.toBuffer().getBytes(),
+        b.getLong("from"), b.getLong("to"), b.getJsonArray("entries").size()), false));
+  }
+
+  /** An encoded bundle and what a caller needs to know about it without reading it. */
+  public record Encoded(byte[] json, long from, long to, int entries) {}
 }

@@ -119,6 +119,10 @@ public final class AuditApi {
         msg.put(n, number(q.getString(n), n));
       }
     }
+    if (!"csv".equals(format)) {
+      // the bundle's text as audit-service encoded it: no JSON tree of up to tens of megabytes copied and re-encoded here
+      msg.put("encoded", true);
+    }
     ask(Addresses.AUDIT_EXPORT, msg, slow).onSuccess(r -> {
       LOG.info("audit export by {}", Caller.of(ctx).actor(), kv("event", "audit.exported"), kv("format", format));
       var resp = ctx.response().putHeader("Cache-Control", "no-store");
@@ -126,10 +130,9 @@ public final class AuditApi {
         resp.putHeader("Content-Type", "text/csv; charset=utf-8")
             .putHeader("Content-Disposition", "attachment; filename=\"audit-entries.csv\"").end(r.getString("csv"));
       } else {
-        JsonObject bundle = r.getJsonObject("bundle");
         resp.putHeader("Content-Type", "application/json")
-            .putHeader("Content-Disposition", "attachment; filename=\"audit-bundle-" + bundle.getLong("from") + "-"
-                + bundle.getLong("to") + ".json\"").end(bundle.encode());
+            .putHeader("Content-Disposition", "attachment; filename=\"audit-bundle-" + r.getLong("from") + "-"
+                + r.getLong("to") + ".json\"").end(io.vertx.core.buffer.Buffer.buffer(r.getBinary("bundleJson")));
       }
     }).onFailure(ctx::fail);
   }

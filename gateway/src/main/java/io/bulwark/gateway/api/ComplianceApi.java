@@ -135,10 +135,11 @@ public final class ComplianceApi {
     if (org == null || !TenantApi.TENANT_ID.matcher(org).matches()) {
       throw new ApiException(404, ErrorCodes.TENANT_NOT_FOUND, "no such tenant");
     }
-    export.export(org).onSuccess(e -> {
-      LOG.info("tenant {} exported by {}", org, Caller.of(ctx).actor(), kv("event", "tenant.exported"), kv("tenant", org));
-      ctx.response().putHeader("Content-Disposition", "attachment; filename=\"export-" + org + ".json\"");
-      json(ctx, e);
+    export.encoded(ctx.vertx(), org, RequestIds.of(ctx)).onSuccess(bytes -> {
+      LOG.info("tenant {} exported by {}", org, Caller.of(ctx).actor(), kv("event", "tenant.exported"), kv("tenant", org),
+          kv("bytes", bytes.length()));
+      ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+          .putHeader("Content-Disposition", "attachment; filename=\"export-" + org + ".json\"").end(bytes);
     }).onFailure(ctx::fail);
   }
 

@@ -37,8 +37,11 @@ public final class EvidencePacks {
   private final ComplianceReport report;
   private final EvidenceStore store;
   private final DecisionLog log;
+  private final io.vertx.core.Vertx vertx;
 
-  public EvidencePacks(LedgerReads ledger, ComplianceReport report, EvidenceStore store, DecisionLog log) {
+  public EvidencePacks(io.vertx.core.Vertx vertx, LedgerReads ledger, ComplianceReport report, EvidenceStore store,
+                       DecisionLog log) {
+    this.vertx = vertx;
     this.ledger = ledger;
     this.report = report;
     this.store = store;
@@ -54,29 +57,33 @@ public final class EvidencePacks {
     String id = newId();
     return Future.all(report.build(tenant, false), ledger.checkpoint(), ledger.verifierKeys()).compose(parts -> {
       LedgerReads.SignedCheckpoint cp = parts.resultAt(1);
-      return ledger.tenantBundle(tenant, from, to == null ? cp.size() : to).map(bundle -> {
+      return ledger.bundleJson(tenant, from, to == null ? cp.size() : to).compose(bundle -> {
         JsonObject pack = new JsonObject().put("format", FORMAT).put("id", id).put("tenant", tenant).put("tag", tag)
             .put("createdAt", now.toString()).put("createdBy", by.actor()).put("requestId", by.requestId())
             .put("report", parts.<JsonObject>resultAt(0))
             .put("checkpoint", new JsonObject().put("size", cp.size()).put("createdAt", cp.createdAt()).put("note", cp.note()))
             .put("keys", new JsonArray(parts.<List<String>>resultAt(2)))
-            .put("export", bundle)
             .put("verification", instructions(id, cp.size()));
-        return new Built(pack, bundle.getJsonArray("entries", new JsonArray()).size(), cp.size());
+        // tens of megabytes to splice and hash: a worker thread does it, not the event loop serving traffic
+        return vertx.executeBlocking(() -> {
+          Buffer bytes = JsonSplice.withMember(pack, "export", bundle.json());
+          return new Encoded(bytes, sha256(bytes.getBytes()), bundle.entries(), cp.size());
+        }, false);
       });
-    }).compose(built -> store(built, id, tenant, tag, now, by));
+    }).compose(encoded -> store(encoded, id, tenant, tag, now, by));
   }
 
-  private record Built(JsonObject pack, long entries, long checkpointSize) {}
+  /** A pack's exact bytes, their SHA-256, and what its summary states. */
+  private record Encoded(Buffer bytes, byte[] sha256, long entries, long checkpointSize) {}
 
-  private Future<Pack> store(Built built, String id, String tenant, String tag, Instant now, Actor by) {
-    Buffer bytes = built.pack().toBuffer();
-    byte[] sha = sha256(bytes.getBytes());
-    Pack row = new Pack(0, id, tenant, tag, now, by.actor(), by.requestId(), sha, bytes.length(), built.entries(),
-        built.checkpointSize());
+  private Future<Pack> store(Encoded encoded, String id, String tenant, String tag, Instant now, Actor by) {
+    Buffer bytes = encoded.bytes();
+    byte[] sha = encoded.sha256();
+    Pack row = new Pack(0, id, tenant, tag, now, by.actor(), by.requestId(), sha, bytes.length(), encoded.entries(),
+        encoded.checkpointSize());
     AuditEvent event = new AuditEvent("audit", tenant, by.actor(), "compliance.evidence.create", "success", id, by.requestId(),
         by.sourceIp(), new JsonObject().put("sha256", HexFormat.of().formatHex(sha)).put("bytes", bytes.length())
-            .put("entries", built.entries()).put("checkpointSize", built.checkpointSize()).put("tag", tag));
+            .put("entries", encoded.entries()).put("checkpointSize", encoded.checkpointSize()).put("tag", tag));
     return store.pool().withTransaction(tx -> store.insert(tx, row, bytes)
             .compose(saved -> log.required("gw:" + by.requestId() + ":evidence:" + id, event).map(ack -> saved)))
         .onSuccess(p -> LOG.info("evidence pack {} for {} by {}", id, tenant, by.actor(), kv("event", "compliance.evidence.create"),

@@ -4,6 +4,7 @@ import io.bulwark.shared.bus.Addresses;
 import io.bulwark.shared.bus.BusErrors;
 import io.bulwark.shared.http.ErrorCodes;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
@@ -44,16 +45,26 @@ public final class LedgerReads {
     });
   }
 
-  /** A {@code bulwark-audit-bundle/v1} of one tenant's entries in [from, to); nulls take audit-service's defaults. */
-  public Future<JsonObject> tenantBundle(String tenant, Long from, Long to) {
-    JsonObject msg = new JsonObject().put("format", "json").put("tenant", tenant);
+  /** A bundle's JSON text as audit-service encoded it, with its range and how many entries it holds. */
+  public record EncodedBundle(Buffer json, long from, long to, int entries) {}
+
+  /**
+   * A {@code bulwark-audit-bundle/v1} in [from, to) — one tenant's entries, or the ledger's when {@code tenant} is
+   * null — as JSON text; nulls take audit-service's defaults.
+   */
+  public Future<EncodedBundle> bundleJson(String tenant, Long from, Long to) {
+    JsonObject msg = new JsonObject().put("format", "json").put("encoded", true);
+    if (tenant != null) {
+      msg.put("tenant", tenant);
+    }
     if (from != null) {
       msg.put("from", from);
     }
     if (to != null) {
       msg.put("to", to);
     }
-    return ask(Addresses.AUDIT_EXPORT, msg, slow).map(r -> r.getJsonObject("bundle"));
+    return ask(Addresses.AUDIT_EXPORT, msg, slow).map(r -> new EncodedBundle(Buffer.buffer(r.getBinary("bundleJson")),
+        r.getLong("from"), r.getLong("to"), r.getInteger("entries")));
   }
 
   private Future<JsonObject> ask(String address, JsonObject body, DeliveryOptions options) {

@@ -6,6 +6,8 @@ import io.bulwark.gateway.tenant.KeyRecord;
 import io.bulwark.shared.http.ApiException;
 import io.bulwark.shared.http.ErrorCodes;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -30,7 +32,11 @@ public final class OrgExport {
     this.evidence = evidence;
   }
 
-  public Future<JsonObject> export(String tenant) {
+  /**
+   * The export as bytes, with the request's id in it. The bundle (up to a full bundle of entries) is spliced in as
+   * audit-service encoded it, on a worker thread.
+   */
+  public Future<Buffer> encoded(Vertx vertx, String tenant, String requestId) {
     Instant now = Instant.now();
     return tenants.tenant(tenants.pool(), tenant, false).compose(found -> {
       if (found.isEmpty()) {
@@ -39,15 +45,16 @@ public final class OrgExport {
       return Future.all(tenants.keys(tenant), evidence.list(tenant, null, MAX_PACKS), ledger.checkpoint(), ledger.verifierKeys())
           .compose(parts -> {
             LedgerReads.SignedCheckpoint cp = parts.resultAt(2);
-            return ledger.tenantBundle(tenant, null, cp.size()).map(bundle -> {
+            return ledger.bundleJson(tenant, null, cp.size()).compose(bundle -> {
               JsonArray keys = new JsonArray();
               parts.<List<KeyRecord>>resultAt(0).forEach(k -> keys.add(k.toJson(now)));
               JsonArray packs = new JsonArray();
               parts.<List<EvidenceStore.Pack>>resultAt(1).forEach(p -> packs.add(p.toJson()));
-              return new JsonObject().put("format", FORMAT).put("exportedAt", now.toString())
+              JsonObject head = new JsonObject().put("format", FORMAT).put("exportedAt", now.toString())
                   .put("tenant", found.get().toJson()).put("keys", keys).put("evidencePacks", packs)
                   .put("checkpoint", cp.note()).put("verifierKeys", new JsonArray(parts.<List<String>>resultAt(3)))
-                  .put("audit", bundle);
+                  .put("requestId", requestId);
+              return vertx.executeBlocking(() -> JsonSplice.withMember(head, "audit", bundle.json()), false);
             });
           });
     });

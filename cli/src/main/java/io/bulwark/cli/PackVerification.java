@@ -83,12 +83,7 @@ record PackVerification(VerificationResult bundle, CheckpointCheck checkpoint, O
     root.put("index", bundle.verified() ? null : bundle.index());
     ObjectNode b = root.putObject("bundle");
     b.put("file", "audit-bundle.json");
-    b.put("verified", bundle.verified());
-    b.put("reason", bundle.reason());
-    b.put("index", bundle.index());
-    b.put("entries", bundle.entries());
-    b.put("checkpoints", bundle.checkpoints());
-    b.put("detail", bundle.detail());
+    b.setAll(bundle.toJsonNode());
     ObjectNode c = root.putObject("checkpoint");
     c.put("file", "checkpoint.txt");
     c.put("verified", checkpoint.verified());

@@ -41,6 +41,15 @@ public record VerificationResult(boolean verified, String reason, Long index, Lo
 
   /** {@code {"verified":..,"reason":..,"index":..,"entries":..,"checkpoints":..,"detail":..}} on one line. */
   public String toJson() {
+    try {
+      return JSON.writeValueAsString(toJsonNode());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The same fields as {@link #toJson()}, as a node to embed in a larger document. */
+  public ObjectNode toJsonNode() {
     ObjectNode o = JSON.createObjectNode();
     o.put("verified", verified);
     o.put("reason", reason);
@@ -48,10 +57,6 @@ public record VerificationResult(boolean verified, String reason, Long index, Lo
     o.put("entries", entries);
     o.put("checkpoints", checkpoints);
     o.put("detail", detail);
-    try {
-      return JSON.writeValueAsString(o);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return o;
   }
 }

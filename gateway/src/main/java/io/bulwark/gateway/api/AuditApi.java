@@ -70,14 +70,14 @@ public final class AuditApi {
         q.put(numeric, number(q.getString(numeric), numeric));
       }
     }
-    ask(Addresses.AUDIT_SEARCH, q, delivery).onSuccess(r -> json(ctx, new JsonObject().put("entries", r.getJsonArray("entries"))
+    ask(Addresses.AUDIT_SEARCH, q, delivery).onSuccess(r -> Answers.json(ctx, new JsonObject().put("entries", r.getJsonArray("entries"))
         .put("nextCursor", r.getValue("nextCursor")).put("requestId", RequestIds.of(ctx)))).onFailure(ctx::fail);
   }
 
   private void checkpoint(RoutingContext ctx) {
     query(ctx, Set.of());
     ask(Addresses.AUDIT_CHECKPOINT, new JsonObject(), delivery)
-        .onSuccess(r -> text(ctx, r.getString("note"))).onFailure(ctx::fail);
+        .onSuccess(r -> Answers.text(ctx, r.getString("note"))).onFailure(ctx::fail);
   }
 
   private void keys(RoutingContext ctx) {
@@ -85,7 +85,7 @@ public final class AuditApi {
     ask(Addresses.AUDIT_KEYS, new JsonObject(), delivery).onSuccess(r -> {
       StringBuilder out = new StringBuilder();
       r.getJsonArray("keys").forEach(k -> out.append(((JsonObject) k).getString("vkey")).append('\n'));
-      text(ctx, out.toString());
+      Answers.text(ctx, out.toString());
     }).onFailure(ctx::fail);
   }
 
@@ -95,7 +95,7 @@ public final class AuditApi {
     if (q.containsKey("size")) {
       msg.put("size", number(q.getString("size"), "size"));
     }
-    ask(Addresses.AUDIT_PROOF, msg, delivery).onSuccess(r -> text(ctx, r.getString("proof"))).onFailure(ctx::fail);
+    ask(Addresses.AUDIT_PROOF, msg, delivery).onSuccess(r -> Answers.text(ctx, r.getString("proof"))).onFailure(ctx::fail);
   }
 
   private void consistency(RoutingContext ctx) {
@@ -104,7 +104,7 @@ public final class AuditApi {
       throw ApiException.badRequest("from and to (tree sizes) are required");
     }
     ask(Addresses.AUDIT_CONSISTENCY, new JsonObject().put("from", number(q.getString("from"), "from"))
-        .put("to", number(q.getString("to"), "to")), delivery).onSuccess(r -> text(ctx, r.getString("hashes"))).onFailure(ctx::fail);
+        .put("to", number(q.getString("to"), "to")), delivery).onSuccess(r -> Answers.text(ctx, r.getString("hashes"))).onFailure(ctx::fail);
   }
 
   private void export(RoutingContext ctx, String format) {
@@ -140,13 +140,13 @@ public final class AuditApi {
   private void verify(RoutingContext ctx) {
     query(ctx, Set.of());
     ask(Addresses.AUDIT_VERIFY, new JsonObject().put("trigger", "admin:" + Caller.of(ctx).actor()), slow)
-        .onSuccess(r -> json(ctx, r.getJsonObject("result").copy().put("requestId", RequestIds.of(ctx)))).onFailure(ctx::fail);
+        .onSuccess(r -> Answers.json(ctx, r.getJsonObject("result").copy().put("requestId", RequestIds.of(ctx)))).onFailure(ctx::fail);
   }
 
   private void lastVerification(RoutingContext ctx) {
     query(ctx, Set.of());
     ask(Addresses.AUDIT_VERIFY, new JsonObject().put("last", true), delivery)
-        .onSuccess(r -> json(ctx, new JsonObject().put("last", r.getJsonObject("result")).put("requestId", RequestIds.of(ctx))))
+        .onSuccess(r -> Answers.json(ctx, new JsonObject().put("last", r.getJsonObject("result")).put("requestId", RequestIds.of(ctx))))
         .onFailure(ctx::fail);
   }
 
@@ -154,7 +154,7 @@ public final class AuditApi {
     query(ctx, Set.of());
     ask(Addresses.AUDIT_RETENTION, new JsonObject().put("action", action).put("actor", Caller.of(ctx).actor()),
         "run".equals(action) ? slow : delivery)
-        .onSuccess(r -> json(ctx, r.getJsonObject("retention").copy().put("requestId", RequestIds.of(ctx)))).onFailure(ctx::fail);
+        .onSuccess(r -> Answers.json(ctx, r.getJsonObject("retention").copy().put("requestId", RequestIds.of(ctx)))).onFailure(ctx::fail);
   }
 
   /** A tenant caller sees only its own tenant: the filter is forced, and asking for another tenant is refused. */
@@ -202,13 +202,5 @@ public final class AuditApi {
       throw ApiException.badRequest(name + " must be a non-negative whole number");
     }
     return Long.parseLong(raw);
-  }
-
-  private static void text(RoutingContext ctx, String body) {
-    ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").putHeader("Cache-Control", "no-store").end(body);
-  }
-
-  private static void json(RoutingContext ctx, JsonObject body) {
-    ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store").end(body.encode());
   }
 }

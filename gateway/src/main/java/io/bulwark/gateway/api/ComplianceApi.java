@@ -61,7 +61,7 @@ public final class ComplianceApi {
 
   private void detailedHealth(RoutingContext ctx) {
     AuditApi.query(ctx, Set.of());
-    health.collect().onSuccess(h -> json(ctx, h)).onFailure(ctx::fail);
+    health.collect().onSuccess(h -> Answers.json(ctx, h)).onFailure(ctx::fail);
   }
 
   void report(RoutingContext ctx) {
@@ -69,7 +69,7 @@ public final class ComplianceApi {
     String tenant = scope(ctx, q.getString("tenant"));
     Caller caller = Caller.of(ctx);
     report.build(tenant, caller.kind() != Caller.Kind.API_KEY && caller.kind() != Caller.Kind.JWT)
-        .onSuccess(r -> json(ctx, r)).onFailure(ctx::fail);
+        .onSuccess(r -> Answers.json(ctx, r)).onFailure(ctx::fail);
   }
 
   private void createPack(RoutingContext ctx) {
@@ -88,7 +88,7 @@ public final class ComplianceApi {
     TenantService.Actor by = new TenantService.Actor(Caller.of(ctx).actor(), RequestIds.of(ctx), client.of(ctx));
     evidence.create(tenant, tag, from, to, by).onSuccess(p -> {
       ctx.response().setStatusCode(201).putHeader("Location", "/compliance/evidence/" + p.id());
-      json(ctx, p.toJson());
+      Answers.json(ctx, p.toJson());
     }).onFailure(ctx::fail);
   }
 
@@ -103,7 +103,7 @@ public final class ComplianceApi {
     evidence.list(tenant, cursor, limit).onSuccess(list -> {
       JsonArray out = new JsonArray();
       list.forEach(p -> out.add(p.toJson()));
-      json(ctx, new JsonObject().put("packs", out).put("nextCursor", list.size() == limit ? list.get(list.size() - 1).seq() : null));
+      Answers.json(ctx, new JsonObject().put("packs", out).put("nextCursor", list.size() == limit ? list.get(list.size() - 1).seq() : null));
     }).onFailure(ctx::fail);
   }
 
@@ -163,10 +163,5 @@ public final class ComplianceApi {
 
   private static ApiException notFound() {
     return new ApiException(404, ErrorCodes.EVIDENCE_NOT_FOUND, "no such evidence pack");
-  }
-
-  static void json(RoutingContext ctx, JsonObject body) {
-    ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-        .end(body.put("requestId", RequestIds.of(ctx)).encode());
   }
 }

@@ -76,7 +76,7 @@ public final class RegulatorApi {
     AuditApi.query(ctx, Set.of());
     boolean ready = readiness.ready();
     ctx.response().setStatusCode(ready ? 200 : 503);
-    ComplianceApi.json(ctx, new JsonObject().put("ok", ready).put("portal", portal.enabled() ? "enabled" : "disabled")
+    Answers.json(ctx, new JsonObject().put("ok", ready).put("portal", portal.enabled() ? "enabled" : "disabled")
         .put("readOnly", true));
   }
 
@@ -103,7 +103,7 @@ public final class RegulatorApi {
           new JsonObject().put("expiresAt", opened.session().expiresAt().toString())));
       LOG.info("regulator {} logged in", name.get(), kv("event", "regulator.login"), kv("actor", actor));
       long expiresIn = Math.max(0, opened.session().expiresAt().getEpochSecond() - Instant.now().getEpochSecond());
-      ComplianceApi.json(ctx, new JsonObject().put("token", opened.token()).put("tokenType", "Bearer")
+      Answers.json(ctx, new JsonObject().put("token", opened.token()).put("tokenType", "Bearer")
           .put("expiresAt", opened.session().expiresAt().toString()).put("expiresIn", expiresIn).put("readOnly", true));
     }).onFailure(ctx::fail);
   }
@@ -115,7 +115,7 @@ public final class RegulatorApi {
         ctx.fail(new ApiException(401, ErrorCodes.AUTH_INVALID_TOKEN, "the regulator session has ended; log in again"));
         return;
       }
-      ComplianceApi.json(ctx, new JsonObject().put("name", s.get().codeName()).put("createdAt", s.get().createdAt().toString())
+      Answers.json(ctx, new JsonObject().put("name", s.get().codeName()).put("createdAt", s.get().createdAt().toString())
           .put("expiresAt", s.get().expiresAt().toString()).put("readOnly", true));
     }).onFailure(ctx::fail);
   }
@@ -133,21 +133,17 @@ public final class RegulatorApi {
             client.of(ctx), new JsonObject().put("ended", n))))
         .onSuccess(n -> {
           LOG.info("{} regulator session(s) ended by {}", n, by.actor(), kv("event", "regulator.sessions.end"), kv("ended", n));
-          ComplianceApi.json(ctx, new JsonObject().put("ended", n).put("name", name));
+          Answers.json(ctx, new JsonObject().put("ended", n).put("name", name));
         }).onFailure(ctx::fail);
   }
 
   private void checkpoint(RoutingContext ctx) {
     AuditApi.query(ctx, Set.of());
-    ledger.checkpoint().onSuccess(cp -> text(ctx, cp.note())).onFailure(ctx::fail);
+    ledger.checkpoint().onSuccess(cp -> Answers.text(ctx, cp.note())).onFailure(ctx::fail);
   }
 
   private void keys(RoutingContext ctx) {
     AuditApi.query(ctx, Set.of());
-    ledger.verifierKeys().onSuccess(keys -> text(ctx, String.join("\n", keys) + "\n")).onFailure(ctx::fail);
-  }
-
-  private static void text(RoutingContext ctx, String body) {
-    ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").putHeader("Cache-Control", "no-store").end(body);
+    ledger.verifierKeys().onSuccess(keys -> Answers.text(ctx, String.join("\n", keys) + "\n")).onFailure(ctx::fail);
   }
 }

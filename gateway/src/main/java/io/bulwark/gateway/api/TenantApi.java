@@ -56,7 +56,7 @@ public final class TenantApi {
     String name = Bodies.string(body, "name", false, 200);
     tenants.create(id, name == null ? id : name, actor(ctx)).onSuccess(t -> {
       ctx.response().setStatusCode(201).putHeader("Location", "/admin/tenants/" + t.id());
-      json(ctx, t.toJson());
+      Answers.json(ctx, t.toJson());
     }).onFailure(ctx::fail);
   }
 
@@ -77,26 +77,26 @@ public final class TenantApi {
     tenants.list(after, status, limit).onSuccess(list -> {
       JsonArray out = new JsonArray();
       list.forEach(t -> out.add(t.toJson()));
-      json(ctx, new JsonObject().put("tenants", out).put("next", list.size() == limit ? list.get(list.size() - 1).id() : null));
+      Answers.json(ctx, new JsonObject().put("tenants", out).put("next", list.size() == limit ? list.get(list.size() - 1).id() : null));
     }).onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx) {
     AuditApi.query(ctx, Set.of());
-    tenants.get(tenantId(ctx)).onSuccess(t -> json(ctx, t.toJson())).onFailure(ctx::fail);
+    tenants.get(tenantId(ctx)).onSuccess(t -> Answers.json(ctx, t.toJson())).onFailure(ctx::fail);
   }
 
   private void suspend(RoutingContext ctx) {
     AuditApi.query(ctx, Set.of());
     JsonObject body = Bodies.object(ctx, Set.of("reason"), false);
     String reason = Bodies.string(body, "reason", false, 500);
-    tenants.suspend(tenantId(ctx), reason, actor(ctx)).onSuccess(t -> json(ctx, t.toJson())).onFailure(ctx::fail);
+    tenants.suspend(tenantId(ctx), reason, actor(ctx)).onSuccess(t -> Answers.json(ctx, t.toJson())).onFailure(ctx::fail);
   }
 
   private void resume(RoutingContext ctx) {
     AuditApi.query(ctx, Set.of());
     Bodies.object(ctx, Set.of(), false);
-    tenants.resume(tenantId(ctx), actor(ctx)).onSuccess(t -> json(ctx, t.toJson())).onFailure(ctx::fail);
+    tenants.resume(tenantId(ctx), actor(ctx)).onSuccess(t -> Answers.json(ctx, t.toJson())).onFailure(ctx::fail);
   }
 
   private void issue(RoutingContext ctx) {
@@ -108,7 +108,7 @@ public final class TenantApi {
     tenants.issue(tenantId(ctx), name == null ? "" : name, scopes, lifetime == null ? null : Duration.ofSeconds(lifetime), actor(ctx))
         .onSuccess(k -> {
           ctx.response().setStatusCode(201).putHeader("Location", "/admin/tenants/" + k.key().tenant() + "/keys");
-          json(ctx, issued(k));
+          Answers.json(ctx, issued(k));
         }).onFailure(ctx::fail);
   }
 
@@ -118,13 +118,13 @@ public final class TenantApi {
     tenants.keys(tenantId(ctx)).onSuccess(list -> {
       JsonArray out = new JsonArray();
       list.forEach(k -> out.add(k.toJson(now)));
-      json(ctx, new JsonObject().put("keys", out));
+      Answers.json(ctx, new JsonObject().put("keys", out));
     }).onFailure(ctx::fail);
   }
 
   private void revoke(RoutingContext ctx) {
     AuditApi.query(ctx, Set.of());
-    tenants.revoke(tenantId(ctx), keyId(ctx), actor(ctx)).onSuccess(k -> json(ctx, k.toJson(Instant.now()))).onFailure(ctx::fail);
+    tenants.revoke(tenantId(ctx), keyId(ctx), actor(ctx)).onSuccess(k -> Answers.json(ctx, k.toJson(Instant.now()))).onFailure(ctx::fail);
   }
 
   private void replace(RoutingContext ctx) {
@@ -136,7 +136,7 @@ public final class TenantApi {
     tenants.replace(tenantId(ctx), keyId(ctx), Duration.ofSeconds(grace == null ? 86_400 : grace), name, scopes, actor(ctx))
         .onSuccess(k -> {
           ctx.response().setStatusCode(201);
-          json(ctx, issued(k));
+          Answers.json(ctx, issued(k));
         }).onFailure(ctx::fail);
   }
 
@@ -190,10 +190,4 @@ public final class TenantApi {
   private TenantService.Actor actor(RoutingContext ctx) {
     return new TenantService.Actor(Caller.of(ctx).actor(), RequestIds.of(ctx), client.of(ctx));
   }
-
-  private static void json(RoutingContext ctx, JsonObject body) {
-    ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-        .end(body.put("requestId", RequestIds.of(ctx)).encode());
-  }
-
 }

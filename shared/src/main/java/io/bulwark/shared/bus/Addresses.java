@@ -39,6 +39,21 @@ public final class Addresses {
    * every instance counts it too, so a block starts after the same number of failures however they were spread.
    */
   public static final String GATEWAY_AUTH_EVENTS = "bulwark.gateway.auth.events";
+  /**
+   * Request/reply: start a backup run now ({@code trigger}, {@code actor}, {@code requestId}, optional {@code wait});
+   * replies with the run at once (status {@code running}) or, with {@code wait}, when it has finished.
+   */
+  public static final String BACKUP_RUN = "bulwark.backup.run";
+  /** Request/reply: list backups (available by default; {@code status} all / failed) with the running one and last outcomes. */
+  public static final String BACKUP_LIST = "bulwark.backup.list";
+  /** Request/reply: one backup with its manifest and the history of its checks. */
+  public static final String BACKUP_GET = "bulwark.backup.get";
+  /** Request/reply: verify, drill or restore one backup ({@code kind}); replies at once or, with {@code wait}, when done. */
+  public static final String BACKUP_CHECK = "bulwark.backup.check";
+  /** Request/reply: the backup state in one answer (last backup, last drill, latest manifest, storage), for reports. */
+  public static final String BACKUP_STATUS = "bulwark.backup.status";
+  /** Broadcast: backup started / succeeded / failed / verified, drill passed / failed, restore ready / failed, pruned. */
+  public static final String BACKUP_EVENTS = "bulwark.backup.events";
   public static final String AUDIT_PING = "bulwark.audit.ping";
   public static final String BACKUP_PING = "bulwark.backup.ping";
   public static final String ALERT_PING = "bulwark.alert.ping";

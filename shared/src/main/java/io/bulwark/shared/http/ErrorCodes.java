@@ -37,6 +37,14 @@ public final class ErrorCodes {
   public static final String AUDIT_PRUNED = "audit.pruned";
   public static final String AUDIT_STANDBY = "audit.standby";
   public static final String AUDIT_RANGE_TOO_LARGE = "audit.range_too_large";
+  public static final String BACKUP_NOT_FOUND = "backup.not_found";
+  /** A backup run (or, for checks, a verify / drill / restore) is already in progress; the detail names it. */
+  public static final String BACKUP_IN_PROGRESS = "backup.in_progress";
+  /** The backup exists but cannot be used: it failed, is still running, or its file was pruned. */
+  public static final String BACKUP_NOT_AVAILABLE = "backup.not_available";
+  public static final String BACKUP_UNAVAILABLE = "backup.unavailable";
+  /** A restore was asked to write into the live database, or into one that already exists. */
+  public static final String RESTORE_REFUSED = "restore.refused";
   public static final String DB_UNAVAILABLE = "db.unavailable";
   public static final String SHUTTING_DOWN = "service.shutting_down";
   public static final String INTERNAL = "internal.error";

@@ -4,14 +4,12 @@ import io.bulwark.shared.config.ConfigException;
 import io.bulwark.shared.config.ServiceConfig;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** audit-service settings, validated once at start-up. */
 public record LedgerSettings(String origin, Duration checkpointInterval, int maxBatch, Duration hotRetention,
                              Duration archiveRetention, Path archiveDir, Duration retentionInterval, int segmentMaxEntries,
                              Duration verifyInterval, Path dataDir, String signingKey, Duration electionInterval) {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Pattern ORIGIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:-]{0,199}");
   private static final Duration TEN_YEARS = Duration.ofDays(3653);
 
@@ -36,24 +34,7 @@ public record LedgerSettings(String origin, Duration checkpointInterval, int max
         duration(c, "BULWARK_AUDIT_ELECTION_INTERVAL", "1s", Duration.ofMillis(50), Duration.ofMinutes(1)));
   }
 
-  /** {@code 90d}, {@code 1h}, {@code 500ms}: a whole number and a unit. */
   static Duration duration(ServiceConfig c, String key, String fallback, Duration min, Duration max) {
-    String text = c.string(key, fallback).toLowerCase(java.util.Locale.ROOT);
-    Matcher m = DURATION.matcher(text);
-    if (!m.matches()) {
-      throw new ConfigException(key, "must be a duration such as 500ms, 30s, 10m, 6h or 90d (got '" + text + "')");
-    }
-    long n = Long.parseLong(m.group(1));
-    Duration d = switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
-    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-      throw new ConfigException(key, "must be between " + min + " and " + max + " (got " + text + ")");
-    }
-    return d;
+    return c.duration(key, fallback, min, max);
   }
 }

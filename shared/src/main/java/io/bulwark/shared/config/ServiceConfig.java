@@ -2,15 +2,19 @@ package io.bulwark.shared.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The validated configuration of one service. Keys are the environment variable names, so a config file, the
  * environment and the docs all use one vocabulary; service-specific keys stay readable through {@link #raw()}.
  */
 public final class ServiceConfig {
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private final String service;
   private final JsonObject raw;
   private final BulwarkEnv env;
@@ -100,6 +104,27 @@ public final class ServiceConfig {
       case "false", "0", "no", "off" -> false;
       default -> throw new ConfigException(key, "must be true or false (got '" + v + "')");
     };
+  }
+
+  /** {@code 90d}, {@code 1h}, {@code 500ms}: a whole number and a unit, between {@code min} and {@code max}. */
+  public Duration duration(String key, String fallback, Duration min, Duration max) {
+    String text = string(key, fallback).toLowerCase(Locale.ROOT);
+    Matcher m = DURATION.matcher(text);
+    if (!m.matches()) {
+      throw new ConfigException(key, "must be a duration such as 500ms, 30s, 10m, 6h or 90d (got '" + text + "')");
+    }
+    long n = Long.parseLong(m.group(1));
+    Duration d = switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
+    };
+    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+      throw new ConfigException(key, "must be between " + min + " and " + max + " (got " + text + ")");
+    }
+    return d;
   }
 
   public int intRange(String key, int fallback, int min, int max) {

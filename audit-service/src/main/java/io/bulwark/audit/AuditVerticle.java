@@ -49,7 +49,7 @@ public final class AuditVerticle extends VerticleBase {
       CheckpointStore checkpoints = new CheckpointStore(pool);
       TreeStore tree = new TreeStore(pool);
       ledger = new Ledger(vertx, settings, loaded.signer(), pool, ctx.config().databaseUrl(), metrics);
-      verification = new LedgerVerification(vertx, settings, pool, entries, checkpoints, tree, metrics, ledger);
+      verification = new LedgerVerification(vertx, settings, pool, metrics, ledger);
       retention = new RetentionWorker(vertx, settings, pool, entries, checkpoints, tree, metrics);
       LedgerConsumers ledgerConsumers = new LedgerConsumers(ledger, entries, checkpoints, new ProofService(checkpoints, tree),
           new ExportService(vertx, settings.origin(), entries, checkpoints, tree,

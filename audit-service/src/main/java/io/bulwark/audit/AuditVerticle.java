@@ -8,11 +8,11 @@ import io.bulwark.audit.export.ProofService;
 import io.bulwark.audit.keys.SigningKeySource;
 import io.bulwark.audit.ledger.Ledger;
 import io.bulwark.audit.retention.RetentionWorker;
-import io.bulwark.audit.store.CheckpointStore;
-import io.bulwark.audit.store.EntryStore;
-import io.bulwark.audit.tree.TreeStore;
 import io.bulwark.audit.verify.LedgerVerification;
 import io.bulwark.shared.bus.PingResponder;
+import io.bulwark.shared.ledgerdb.CheckpointStore;
+import io.bulwark.shared.ledgerdb.EntryStore;
+import io.bulwark.shared.ledgerdb.TreeStore;
 import io.bulwark.shared.lifecycle.ServiceContext;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -49,7 +49,7 @@ public final class AuditVerticle extends VerticleBase {
       CheckpointStore checkpoints = new CheckpointStore(pool);
       TreeStore tree = new TreeStore(pool);
       ledger = new Ledger(vertx, settings, loaded.signer(), pool, ctx.config().databaseUrl(), metrics);
-      verification = new LedgerVerification(vertx, settings, pool, entries, checkpoints, tree, metrics, ledger);
+      verification = new LedgerVerification(vertx, settings, pool, metrics, ledger);
       retention = new RetentionWorker(vertx, settings, pool, entries, checkpoints, tree, metrics);
       LedgerConsumers ledgerConsumers = new LedgerConsumers(ledger, entries, checkpoints, new ProofService(checkpoints, tree),
           new ExportService(vertx, settings.origin(), entries, checkpoints, tree,

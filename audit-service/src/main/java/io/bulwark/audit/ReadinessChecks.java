@@ -3,7 +3,7 @@ package io.bulwark.audit;
 import io.bulwark.audit.ledger.Ledger;
 import io.bulwark.audit.ledger.WriterElection;
 import io.bulwark.audit.retention.RetentionWorker;
-import io.bulwark.audit.store.CheckpointStore;
+import io.bulwark.shared.ledgerdb.CheckpointStore;
 import io.bulwark.shared.management.Readiness;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

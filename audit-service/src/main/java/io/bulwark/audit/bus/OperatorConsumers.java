@@ -2,12 +2,12 @@ package io.bulwark.audit.bus;
 
 import io.bulwark.audit.ledger.Ledger;
 import io.bulwark.audit.retention.RetentionWorker;
-import io.bulwark.audit.store.CheckpointStore;
-import io.bulwark.audit.store.EntryStore;
 import io.bulwark.audit.verify.LedgerVerification;
 import io.bulwark.shared.bus.Addresses;
 import io.bulwark.shared.bus.Versions;
 import io.bulwark.shared.http.ApiException;
+import io.bulwark.shared.ledgerdb.CheckpointStore;
+import io.bulwark.shared.ledgerdb.EntryStore;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;

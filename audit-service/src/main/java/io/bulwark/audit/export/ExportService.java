@@ -1,16 +1,16 @@
 package io.bulwark.audit.export;
 
-import io.bulwark.audit.store.CheckpointStore;
-import io.bulwark.audit.store.CheckpointStore.StoredCheckpoint;
-import io.bulwark.audit.store.EntryStore;
-import io.bulwark.audit.store.EntryStore.StoredEntry;
-import io.bulwark.audit.tree.TreeStore;
 import io.bulwark.ledger.ProofPlan;
 import io.bulwark.ledger.Subtree;
-import io.bulwark.ledger.Tiles;
 import io.bulwark.ledger.Tiles.TileRef;
+import io.bulwark.ledger.Tiles;
 import io.bulwark.shared.http.ApiException;
 import io.bulwark.shared.http.ErrorCodes;
+import io.bulwark.shared.ledgerdb.CheckpointStore.StoredCheckpoint;
+import io.bulwark.shared.ledgerdb.CheckpointStore;
+import io.bulwark.shared.ledgerdb.EntryStore.StoredEntry;
+import io.bulwark.shared.ledgerdb.EntryStore;
+import io.bulwark.shared.ledgerdb.TreeStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

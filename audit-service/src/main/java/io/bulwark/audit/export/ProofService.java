@@ -1,13 +1,13 @@
 package io.bulwark.audit.export;
 
-import io.bulwark.audit.store.CheckpointStore;
-import io.bulwark.audit.store.CheckpointStore.StoredCheckpoint;
-import io.bulwark.audit.tree.TreeStore;
 import io.bulwark.ledger.ProofPlan;
 import io.bulwark.ledger.Subtree;
 import io.bulwark.ledger.TlogProof;
 import io.bulwark.shared.http.ApiException;
 import io.bulwark.shared.http.ErrorCodes;
+import io.bulwark.shared.ledgerdb.CheckpointStore.StoredCheckpoint;
+import io.bulwark.shared.ledgerdb.CheckpointStore;
+import io.bulwark.shared.ledgerdb.TreeStore;
 import io.vertx.core.Future;
 import java.util.Base64;
 import java.util.List;

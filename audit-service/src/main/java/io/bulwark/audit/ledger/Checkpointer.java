@@ -1,10 +1,10 @@
 package io.bulwark.audit.ledger;
 
 import io.bulwark.audit.AuditMetrics;
-import io.bulwark.audit.store.CheckpointStore;
-import io.bulwark.audit.tree.TreeState;
 import io.bulwark.ledger.Checkpoint;
 import io.bulwark.ledger.NoteSigner;
+import io.bulwark.shared.ledgerdb.CheckpointStore;
+import io.bulwark.shared.ledgerdb.TreeState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.HexFormat;

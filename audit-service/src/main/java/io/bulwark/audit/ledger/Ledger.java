@@ -2,8 +2,6 @@ package io.bulwark.audit.ledger;
 
 import io.bulwark.audit.AuditMetrics;
 import io.bulwark.audit.LedgerSettings;
-import io.bulwark.audit.store.CheckpointStore;
-import io.bulwark.audit.tree.TreeStore;
 import io.bulwark.ledger.NoteSigner;
 import io.bulwark.shared.bus.AppendReply;
 import io.bulwark.shared.bus.AppendRequest;
@@ -11,6 +9,8 @@ import io.bulwark.shared.bus.AuditEvent;
 import io.bulwark.shared.config.DatabaseUrl;
 import io.bulwark.shared.http.ApiException;
 import io.bulwark.shared.http.ErrorCodes;
+import io.bulwark.shared.ledgerdb.CheckpointStore;
+import io.bulwark.shared.ledgerdb.TreeStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -129,7 +129,7 @@ public final class Ledger {
     return Future.all(new TreeStore(conn).loadState(), checkpoints.latest(),
             conn.query("SELECT max(entry_time) FROM audit.entries").execute())
         .compose(all -> {
-          io.bulwark.audit.tree.TreeState state = all.resultAt(0);
+          io.bulwark.shared.ledgerdb.TreeState state = all.resultAt(0);
           java.util.Optional<CheckpointStore.StoredCheckpoint> latest = all.resultAt(1);
           io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> maxTime = all.resultAt(2);
           java.time.OffsetDateTime last = maxTime.iterator().next().getOffsetDateTime(0);

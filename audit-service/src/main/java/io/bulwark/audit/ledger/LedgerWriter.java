@@ -1,14 +1,14 @@
 package io.bulwark.audit.ledger;
 
 import io.bulwark.audit.AuditMetrics;
-import io.bulwark.audit.tree.TreeState;
-import io.bulwark.audit.tree.TreeState.FullTile;
 import io.bulwark.ledger.MerkleHash;
 import io.bulwark.shared.bus.AppendReply;
 import io.bulwark.shared.bus.AppendRequest;
 import io.bulwark.shared.bus.AuditEvent;
 import io.bulwark.shared.http.ApiException;
 import io.bulwark.shared.http.ErrorCodes;
+import io.bulwark.shared.ledgerdb.TreeState.FullTile;
+import io.bulwark.shared.ledgerdb.TreeState;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;

@@ -1,6 +1,6 @@
 package io.bulwark.audit.retention;
 
-import io.bulwark.audit.store.EntryStore.StoredEntry;
+import io.bulwark.shared.ledgerdb.EntryStore.StoredEntry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedOutputStream;

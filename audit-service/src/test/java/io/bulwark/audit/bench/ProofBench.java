@@ -2,13 +2,13 @@ package io.bulwark.audit.bench;
 
 import io.bulwark.audit.AuditService;
 import io.bulwark.audit.keys.SigningKeySource;
-import io.bulwark.audit.tree.TreeState;
-import io.bulwark.audit.tree.TreeState.FullTile;
 import io.bulwark.ledger.Checkpoint;
 import io.bulwark.ledger.MerkleHash;
 import io.bulwark.ledger.NoteSigner;
 import io.bulwark.ledger.TlogProof;
 import io.bulwark.shared.bus.Addresses;
+import io.bulwark.shared.ledgerdb.TreeState.FullTile;
+import io.bulwark.shared.ledgerdb.TreeState;
 import io.bulwark.shared.lifecycle.Bulwark;
 import io.bulwark.shared.test.TestPostgres;
 import io.bulwark.shared.test.TestServices;

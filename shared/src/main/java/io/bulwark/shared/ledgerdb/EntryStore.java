@@ -1,6 +1,5 @@
-package io.bulwark.audit.store;
+package io.bulwark.shared.ledgerdb;
 
-import io.bulwark.audit.ledger.CanonicalEntry;
 import io.bulwark.ledger.MerkleHash;
 import io.bulwark.shared.bus.EntryReply;
 import io.vertx.core.Future;
@@ -8,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +33,7 @@ public final class EntryStore {
         .execute(Tuple.of(index))
         .map(rs -> {
           for (Row r : rs) {
-            return Optional.of(new EntryReply(r.getLong(0), CanonicalEntry.text(r.getBuffer(1).getBytes()),
+            return Optional.of(new EntryReply(r.getLong(0), text(r.getBuffer(1).getBytes()),
                 MerkleHash.hex(r.getBuffer(2).getBytes()), r.getOffsetDateTime(3).toInstant().toString()));
           }
           return Optional.empty();
@@ -96,7 +96,7 @@ public final class EntryStore {
     return sql.preparedQuery(query).execute(Tuple.tuple(args)).map(rs -> {
       List<JsonObject> out = new ArrayList<>(rs.size());
       for (Row r : rs) {
-        out.add(new JsonObject(CanonicalEntry.text(r.getBuffer(1).getBytes())));
+        out.add(new JsonObject(text(r.getBuffer(1).getBytes())));
       }
       return out;
     });
@@ -106,6 +106,11 @@ public final class EntryStore {
   private static String firstAtOrAfter(int n) {
     return "coalesce((SELECT idx FROM audit.entries WHERE entry_time >= $" + n + " ORDER BY entry_time, idx LIMIT 1), "
         + Long.MAX_VALUE + ")";
+  }
+
+  /** An entry's bytes are canonical JSON in UTF-8. */
+  private static String text(byte[] entry) {
+    return new String(entry, StandardCharsets.UTF_8);
   }
 
   private static void filter(StringBuilder where, List<Object> args, String column, String value) {

@@ -1,4 +1,4 @@
-package io.bulwark.audit.tree;
+package io.bulwark.shared.ledgerdb;
 
 import io.bulwark.ledger.CompactRange;
 import io.bulwark.ledger.ProofPlan;

@@ -1,4 +1,4 @@
-package io.bulwark.audit.store;
+package io.bulwark.shared.ledgerdb;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

@@ -1,9 +1,8 @@
-package io.bulwark.audit.tree;
+package io.bulwark.shared.ledgerdb;
 
-import io.bulwark.audit.store.EntryStore;
-import io.bulwark.audit.store.EntryStore.StoredEntry;
 import io.bulwark.ledger.Tiles;
 import io.bulwark.ledger.Tiles.TileRef;
+import io.bulwark.shared.ledgerdb.EntryStore.StoredEntry;
 import io.vertx.core.Future;
 import java.util.Arrays;
 import java.util.HashSet;

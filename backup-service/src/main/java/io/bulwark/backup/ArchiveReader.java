@@ -50,22 +50,15 @@ final class ArchiveReader {
     MessageDigest sha = DumpPipeline.sha256();
     ChildProcess.Result result = null;
     Recording fed = null;
-    BackupFormatException unreadable = null;
     try (InputStream file = storage.open(fileName)) {
       DigestInputStream stored = new DigestInputStream(file, sha);
-      InputStream plain = null;
-      try {
-        plain = keyId == null ? stored : ChunkedEncryption.decrypt(new NotClosing(stored), keys);
-      } catch (BackupFormatException e) {
-        unreadable = e;
-      }
-      if (plain != null) {
-        fed = new Recording(plain);
-        result = ChildProcess.run(new ChildProcess.Spec(command, env, new NotClosing(fed), null, timeout));
-        // read what pg_restore left: the remaining chunks (and the final one) must still authenticate
-        if (fed.failure == null) {
-          drain(fed);
-        }
+      // decryption reads its header on the first read: every format problem arrives as a read failure of fed
+      InputStream plain = keyId == null ? stored : ChunkedEncryption.decrypt(new NotClosing(stored), keys);
+      fed = new Recording(plain);
+      result = ChildProcess.run(new ChildProcess.Spec(command, env, new NotClosing(fed), null, timeout));
+      // read what pg_restore left: the remaining chunks (and the final one) must still authenticate
+      if (fed.failure == null) {
+        drain(fed);
       }
       // and hash the rest of the file, so the checksum verdict covers all of it whatever happened above
       drain(stored);
@@ -80,9 +73,6 @@ final class ArchiveReader {
     if (!actual.equals(expectedSha256)) {
       throw new BackupFailure("checksum-mismatch", "the backup file's SHA-256 is " + actual + "; the manifest says "
           + expectedSha256 + " (the file changed after it was written)");
-    }
-    if (unreadable != null) {
-      throw new BackupFailure(unreadable.reason(), unreadable.getMessage());
     }
     if (fed.failure instanceof BackupFormatException f) {
       throw new BackupFailure(f.reason(), f.getMessage());

@@ -3,7 +3,8 @@ package io.bulwark.backup;
 import io.bulwark.backup.catalog.BackupCatalog;
 import io.bulwark.backup.catalog.BackupRow;
 import io.bulwark.backup.catalog.CheckRow;
-import io.bulwark.backup.retention.RetentionPolicy;
+import io.bulwark.backup.retention.Candidate;
+import io.bulwark.backup.retention.Decision;
 import io.bulwark.backup.storage.BackupStorage;
 import io.bulwark.shared.http.ApiException;
 import io.bulwark.shared.http.ErrorCodes;
@@ -174,8 +175,8 @@ final class BackupOperations {
   /** Applies the retention policy; each deletion is in the ledger before the file goes, and stops at the first refusal. */
   Future<Void> prune() {
     return catalog.available().compose(rows -> {
-      RetentionPolicy.Decision decision = settings.retention().plan(rows.stream()
-          .map(r -> new RetentionPolicy.Candidate(r.id(), r.finishedAt(), r.verified())).toList());
+      Decision decision = settings.retention().plan(rows.stream()
+          .map(r -> new Candidate(r.id(), r.finishedAt(), r.verified())).toList());
       Future<Void> chain = Future.succeededFuture();
       for (String id : decision.delete()) {
         BackupRow row = rows.stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();

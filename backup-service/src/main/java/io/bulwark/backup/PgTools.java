@@ -48,9 +48,6 @@ final class PgTools {
       return tools.version(pgDump());
     } catch (IOException e) {
       throw new BackupFailure("pg_dump-missing", "could not run pg_dump --version: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new BackupFailure("interrupted", "interrupted");
     }
   }
 

@@ -254,7 +254,7 @@ class BackupFailuresIT {
     JsonObject refused = plain.check(first.getString("id"), "drill", null);
     assertEquals("backup.not_available", refused.getString("code"), refused::encode);
     try (Connection c = suite.db.jdbc()) {
-      BackupRestoreIT.awaitRows(c, "SELECT count(*) FROM audit.entries WHERE action = 'backup.pruned' AND target = '"
+      BackupRestoreIT.awaitRows(c, "SELECT count(*) FROM audit.entries WHERE action = 'backup.pruned' AND convert_from(entry, 'UTF8')::jsonb ->> 'target' = '"
           + first.getString("id") + "'", 1);
     }
   }

@@ -129,7 +129,7 @@ class BackupRestoreIT {
     assertTrue(events.stream().anyMatch(e -> "restore.ready".equals(e.getString("type")) && id.equals(e.getString("backupId"))));
     try (Connection c = suite.db.jdbc()) {
       awaitRows(c, "SELECT count(*) FROM audit.entries WHERE action IN ('backup.succeeded', 'backup.drill', 'backup.restore', 'backup.verify')"
-          + " AND target = '" + id + "'", 4);
+          + " AND convert_from(entry, 'UTF8')::jsonb ->> 'target' = '" + id + "'", 4);
     }
     String metrics = Http.get(suite.management("backup") + "/metrics").body();
     assertTrue(metric(metrics, "bulwark_backup_last_success_timestamp_seconds") > 0, metrics);

@@ -40,6 +40,8 @@ public final class ChildProcess {
    * child's input at once; {@code stdout} null discards its output (still counted). {@code toString()} shows the
    * names of the environment variables, never their values.
    */
+  private static final long STDIN_JOIN_MS = 30_000;
+
   public record Spec(List<String> command, Map<String, String> environment, InputStream stdin, OutputStream stdout,
       Duration timeout) {
     public Spec {
@@ -120,10 +122,11 @@ public final class ChildProcess {
 
     StreamPumps.Tail stderr = new StreamPumps.Tail(STDERR_TAIL);
     Thread stderrThread = StreamPumps.start("stderr", process, () -> stderr.drain(process.getErrorStream()));
+    Thread stdinThread = null;
     if (spec.stdin() == null) {
       process.getOutputStream().close();
     } else {
-      StreamPumps.start("stdin", process, () -> StreamPumps.feed(spec.stdin(), process.getOutputStream(), program));
+      stdinThread = StreamPumps.start("stdin", process, () -> StreamPumps.feed(spec.stdin(), process.getOutputStream(), program));
     }
     StreamPumps.Stdout stdout = new StreamPumps.Stdout(process,
         spec.stdout() == null ? OutputStream.nullOutputStream() : spec.stdout(), STDOUT_BUFFER);
@@ -155,6 +158,15 @@ public final class ChildProcess {
       stdout.abandon();
     }
     stderrThread.join(1_000);
+    if (stdinThread != null) {
+      // the caller owns the input again once this returns (it may read the rest of it): the feeder must be done with it;
+      // with the child gone its next write fails at once, so this wait is short
+      stdinThread.join(STDIN_JOIN_MS);
+      if (stdinThread.isAlive()) {
+        stdinThread.interrupt();
+        stdinThread.join(STDIN_JOIN_MS);
+      }
+    }
     IOException sinkFailure = stdout.sinkFailure();
     if (sinkFailure != null) {
       throw sinkFailure;

@@ -2,6 +2,7 @@ package io.bulwark.gateway;
 
 import io.bulwark.gateway.api.ApiDocs;
 import io.bulwark.gateway.api.AuditApi;
+import io.bulwark.gateway.api.BackupApi;
 import io.bulwark.gateway.api.ComplianceApi;
 import io.bulwark.gateway.api.EventsApi;
 import io.bulwark.gateway.api.RegulatorApi;
@@ -10,6 +11,7 @@ import io.bulwark.gateway.audit.DecisionLog;
 import io.bulwark.gateway.auth.AdminKeys;
 import io.bulwark.gateway.auth.Authenticator;
 import io.bulwark.gateway.auth.Identity;
+import io.bulwark.gateway.backup.BackupRequests;
 import io.bulwark.gateway.compliance.ComplianceReport;
 import io.bulwark.gateway.compliance.EvidencePacks;
 import io.bulwark.gateway.compliance.LedgerReads;
@@ -77,15 +79,18 @@ final class GatewayWiring {
     ProxyRoutes proxy = new ProxyRoutes(p.routes(), upstream);
     TenantService tenantService = new TenantService(tenants, decisions, vertx.eventBus(), identity::forget);
     LedgerReads ledger = new LedgerReads(vertx.eventBus(), p.auditTimeoutMs());
+    // asked to wait, a run or restore answers when it is done: as long as a dump or pg_restore of the whole database
+    BackupRequests backups = new BackupRequests(vertx.eventBus(), p.auditTimeoutMs(),
+        config.intRange("BULWARK_BACKUP_WAIT_TIMEOUT_MS", 900_000, 1000, 86_400_000));
     ComplianceReport report = new ComplianceReport(ledger, tenants, p.adminKeys(), new AdminKeyStore(p.pool()),
-        config.intRange("BULWARK_KEY_MAX_AGE_DAYS", 90, 1, 3650));
+        config.intRange("BULWARK_KEY_MAX_AGE_DAYS", 90, 1, 3650), backups);
     EvidenceStore evidence = new EvidenceStore(p.pool());
     ComplianceApi compliance = new ComplianceApi(new DetailedHealth(vertx, p.readiness(), config.readinessTimeoutMs()), report,
         new EvidencePacks(vertx, ledger, report, evidence, decisions), new OrgExport(ledger, tenants, evidence), identity.client());
     RegulatorApi regulator = new RegulatorApi(portal, auth, decisions, compliance, ledger, p.readiness(), identity.client());
     TrafficRoutes traffic = new TrafficRoutes(new EventsApi(vertx.eventBus(), p.auditTimeoutMs()),
         new AuditApi(vertx.eventBus(), p.auditTimeoutMs()), new TenantApi(tenantService, identity.client()), compliance,
-        regulator, new ReadOnlyGuard(auth, decisions), admin, reader, writer, proxy,
+        regulator, new BackupApi(backups, decisions, identity.client()), new ReadOnlyGuard(auth, decisions), admin, reader, writer, proxy,
         new RouteAuth(auth, limits.forRoute(proxy.forwarder())), p.apiDocs());
     return new Wired(traffic, identity, upstream, portal);
   }

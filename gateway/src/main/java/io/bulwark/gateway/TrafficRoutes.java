@@ -2,6 +2,7 @@ package io.bulwark.gateway;
 
 import io.bulwark.gateway.api.ApiDocs;
 import io.bulwark.gateway.api.AuditApi;
+import io.bulwark.gateway.api.BackupApi;
 import io.bulwark.gateway.api.ComplianceApi;
 import io.bulwark.gateway.api.RegulatorApi;
 import io.bulwark.gateway.api.EventsApi;
@@ -21,7 +22,7 @@ import io.bulwark.shared.http.ApiRouter;
  * APIs, the authentication handlers and the proxy chain (all thread-safe).
  */
 record TrafficRoutes(EventsApi events, AuditApi audit, TenantApi tenants, ComplianceApi compliance, RegulatorApi regulator,
-                     ReadOnlyGuard readOnly, Handler<RoutingContext> admin, Handler<RoutingContext> reader,
+                     BackupApi backups, ReadOnlyGuard readOnly, Handler<RoutingContext> admin, Handler<RoutingContext> reader,
                      Handler<RoutingContext> writer, ProxyRoutes proxy, RouteAuth proxied, ApiDocs apiDocs) {
 
   /** First path segments of the gateway's own APIs; every other path can only be a proxied route (or none). */
@@ -49,6 +50,7 @@ record TrafficRoutes(EventsApi events, AuditApi audit, TenantApi tenants, Compli
     tenants.mount(router, admin);
     compliance.mount(router, admin, reader);
     regulator.mount(router, admin);
+    backups.mount(router, admin);
     apiDocs.mount(router);
     unrouted[0] = new Unrouted(router);
     router.route().handler(proxy::match);

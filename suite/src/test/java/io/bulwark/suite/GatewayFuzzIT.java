@@ -52,7 +52,8 @@ class GatewayFuzzIT {
       "{\"accessCode\":\"" + OperationsApiIT.REGULATOR_CODE + "\"}", "{\"accessCode\":\"guess\"}", "{\"accessCode\":null}",
       "{\"accessCode\":\"" + "c".repeat(300) + "\"}", "{\"accessCode\":[\"a\"]}", "{\"tenant\":\"acme\"}",
       "{\"tenant\":\"acme\",\"tag\":\"INC-1\"}", "{\"tenant\":\"acme\",\"from\":5,\"to\":2}", "{\"tag\":\"bad tag\"}",
-      "{\"tenant\":\"acme\",\"to\":999999999}", "{\"tenant\":7}", "{\"from\":-1}"};
+      "{\"tenant\":\"acme\",\"to\":999999999}", "{\"tenant\":7}", "{\"from\":-1}", "{\"database\":\"bulwark_restore\"}",
+      "{\"database\":\"Bad-Name\"}", "{\"database\":\"bulwark\"}"};
   private static final String[] METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE", "FOO"};
   /**
    * A request whose head is valid but whose body framing is not (chunked and a length, then a bad chunk): the head was
@@ -65,7 +66,10 @@ class GatewayFuzzIT {
   private static String tenantKey;
   private static String regulatorToken;
 
-  /** Templates of every route the gateway serves; {id}, {key} and {n} are replaced by good or nasty values. */
+  /**
+   * Templates of every route the gateway serves; {id}, {key}, {n} and {backup} are replaced by good or nasty values.
+   * No "wait" query parameter: wait=true on a backup run would hold the request for the whole run.
+   */
   static final String[][] ROUTES = {
       {"POST", "/v1/events"}, {"GET", "/v1/events/{n}"}, {"GET", "/v1/audit/entries"}, {"GET", "/v1/audit/checkpoint"},
       {"GET", "/v1/audit/keys"}, {"GET", "/v1/audit/proof/{n}"}, {"GET", "/v1/audit/consistency"}, {"GET", "/v1/audit/export"},
@@ -78,7 +82,10 @@ class GatewayFuzzIT {
       {"GET", "/compliance/evidence"}, {"GET", "/compliance/evidence/{id}"}, {"GET", "/admin/export/{id}"},
       {"GET", "/regulator/health"}, {"POST", "/regulator/login"}, {"GET", "/regulator/session"}, {"GET", "/regulator/report"},
       {"GET", "/regulator/evidence"}, {"GET", "/regulator/evidence/{id}"}, {"GET", "/regulator/checkpoint"},
-      {"GET", "/regulator/keys"}, {"DELETE", "/admin/regulator/sessions"}, {"GET", "/api-docs"}, {"GET", "/api-docs/ui"},
+      {"GET", "/regulator/keys"}, {"DELETE", "/admin/regulator/sessions"},
+      {"GET", "/admin/backups"}, {"POST", "/admin/backups"}, {"GET", "/admin/backups/{backup}"},
+      {"POST", "/admin/backups/{backup}/verify"}, {"POST", "/admin/backups/{backup}/drill"},
+      {"POST", "/admin/backups/{backup}/restore"}, {"GET", "/api-docs"}, {"GET", "/api-docs/ui"},
       {"GET", "/api-docs/ui/{id}"},
       {"GET", "/api/{id}"}, {"POST", "/api/{id}/{key}"}, {"DELETE", "/api/{n}"}, {"GET", "/open/{id}"},
       {"GET", "/nowhere/{id}"}, {"GET", "/{id}"}};
@@ -189,7 +196,8 @@ class GatewayFuzzIT {
     String[] route = ROUTES[random.nextInt(ROUTES.length)];
     String method = random.nextInt(4) == 0 ? METHODS[random.nextInt(METHODS.length)] : route[0];
     String path = route[1].replace("{id}", pick(random, "acme", NASTY)).replace("{key}", pick(random, "k_abcdefghijkl", NASTY))
-        .replace("{n}", pick(random, Integer.toString(random.nextInt(50)), NASTY));
+        .replace("{n}", pick(random, Integer.toString(random.nextInt(50)), NASTY))
+        .replace("{backup}", pick(random, "b-20260101T021500Z-3f9a", NASTY));
     StringBuilder q = new StringBuilder();
     int params = random.nextInt(3) == 0 ? random.nextInt(4) : 0;
     for (int i = 0; i < params; i++) {

@@ -1,6 +1,7 @@
 package io.bulwark.gateway.compliance;
 
 import io.bulwark.gateway.auth.AdminKeys;
+import io.bulwark.gateway.backup.BackupRequests;
 import io.bulwark.gateway.store.AdminKeyStore;
 import io.bulwark.gateway.store.TenantStore;
 import io.bulwark.gateway.tenant.KeyRecord;
@@ -16,8 +17,9 @@ import java.util.Map;
 
 /**
  * The compliance report ({@code bulwark-compliance-report/v1}): the ledger's state (size, latest signed checkpoint and
- * its age, last verification), retention, and the age of every key and secret the operator must rotate. Scoped to a
- * tenant it lists that tenant's keys; the operator's view (admin or regulator) adds the admin keys.
+ * its age, last verification), retention, the age of every key and secret the operator must rotate, and the state of
+ * backups. Scoped to a tenant it lists that tenant's keys; the operator's view (admin or regulator) adds the admin keys
+ * and the backups' full summaries.
  */
 public final class ComplianceReport {
   public static final String FORMAT = "bulwark-compliance-report/v1";
@@ -26,9 +28,11 @@ public final class ComplianceReport {
   private final AdminKeys adminKeys;
   private final AdminKeyStore adminStore;
   private final int maxKeyAgeDays;
+  private final BackupRequests backups;
 
   public ComplianceReport(LedgerReads ledger, TenantStore tenants, AdminKeys adminKeys, AdminKeyStore adminStore,
-                          int maxKeyAgeDays) {
+                          int maxKeyAgeDays, BackupRequests backups) {
+    this.backups = backups;
     this.ledger = ledger;
     this.tenants = tenants;
     this.adminKeys = adminKeys;
@@ -41,6 +45,16 @@ public final class ComplianceReport {
    * operators and regulators see (admin key fingerprints and ages). Fails with 404 for an unknown tenant.
    */
   public Future<JsonObject> build(String tenant, boolean operatorView) {
+    return build(tenant, operatorView, backups());
+  }
+
+  /** backup-service's state, read once; never fails (see {@link BackupSection}). */
+  Future<BackupSection> backups() {
+    return BackupSection.read(backups);
+  }
+
+  /** As {@link #build(String, boolean)}, with backup state already asked for (a pack shows the same state twice). */
+  Future<JsonObject> build(String tenant, boolean operatorView, Future<BackupSection> backupState) {
     Instant now = Instant.now();
     Future<JsonObject> tenantKeys = tenant == null
         ? tenants.usableKeyAges(maxKeyAgeDays).map(summary -> summary.put("maxAgeDays", maxKeyAgeDays))
@@ -50,7 +64,7 @@ public final class ComplianceReport {
     Future<JsonObject> admin = operatorView
         ? adminStore.firstSeen(adminKeys.fingerprints()).map(seen -> adminKeys(seen, now))
         : Future.succeededFuture(null);
-    return Future.all(ledger.status(), tenantKeys, admin).map(all -> {
+    return Future.all(ledger.status(), tenantKeys, admin, backupState).map(all -> {
       JsonObject status = all.resultAt(0);
       JsonObject keys = new JsonObject().put("signing", status.getJsonArray("signingKeys", new JsonArray()))
           .put("tenant", all.<JsonObject>resultAt(1));
@@ -61,7 +75,8 @@ public final class ComplianceReport {
           .put("scope", new JsonObject().put("tenant", tenant))
           .put("ledger", status.getJsonObject("ledger"))
           .put("retention", status.getJsonObject("retention"))
-          .put("keys", keys);
+          .put("keys", keys)
+          .put("backups", all.<BackupSection>resultAt(3).forReport(operatorView));
     });
   }
 

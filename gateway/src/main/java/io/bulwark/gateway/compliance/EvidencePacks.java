@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Evidence packs ({@code bulwark-evidence-pack/v1}): a tenant's compliance report, the latest signed checkpoint, the
- * ledger's verifier keys and the tenant's export bundle up to that checkpoint, stored once as exact bytes. Creating
- * one fails closed: the pack is committed only after the ledger holds an entry with its SHA-256, so a pack can later
- * be shown to be the one that was made.
+ * ledger's verifier keys, the latest backup's manifest (null, with a note saying why, when there is none or
+ * backup-service did not answer) and the tenant's export bundle up to that checkpoint, stored once as exact bytes.
+ * Creating one fails closed: the pack is committed only after the ledger holds an entry with its SHA-256, so a pack can
+ * later be shown to be the one that was made. The manifest is an optional member, so the format stays v1.
  */
 public final class EvidencePacks {
   public static final String FORMAT = "bulwark-evidence-pack/v1";
@@ -55,14 +56,23 @@ public final class EvidencePacks {
   public Future<Pack> create(String tenant, String tag, Long from, Long to, Actor by) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     String id = newId();
-    return Future.all(report.build(tenant, false), ledger.checkpoint(), ledger.verifierKeys()).compose(parts -> {
+    // asked once: the report's backups section and the manifest describe the same moment
+    Future<BackupSection> backups = report.backups();
+    return Future.all(report.build(tenant, false, backups), ledger.checkpoint(), ledger.verifierKeys(), backups).compose(parts -> {
       LedgerReads.SignedCheckpoint cp = parts.resultAt(1);
+      BackupSection backup = parts.resultAt(3);
+      JsonArray notes = new JsonArray();
+      if (backup.manifestNote() != null) {
+        notes.add(backup.manifestNote());
+      }
       return ledger.bundleJson(tenant, from, to == null ? cp.size() : to).compose(bundle -> {
         JsonObject pack = new JsonObject().put("format", FORMAT).put("id", id).put("tenant", tenant).put("tag", tag)
             .put("createdAt", now.toString()).put("createdBy", by.actor()).put("requestId", by.requestId())
             .put("report", parts.<JsonObject>resultAt(0))
             .put("checkpoint", new JsonObject().put("size", cp.size()).put("createdAt", cp.createdAt()).put("note", cp.note()))
             .put("keys", new JsonArray(parts.<List<String>>resultAt(2)))
+            .put("backupManifest", backup.manifest())
+            .put("notes", notes)
             .put("verification", instructions(id, cp.size()));
         // tens of megabytes to splice and hash: a worker thread does it, not the event loop serving traffic
         return vertx.executeBlocking(() -> {
@@ -106,7 +116,10 @@ public final class EvidencePacks {
             + " failure reason and the failure index.")
         .add("The bundle's newest checkpoint covers tree size " + checkpointSize + " and equals the member 'checkpoint'.")
         .add("The SHA-256 of this file's exact bytes is in the ledger entry 'compliance.evidence.create' with target " + id
-            + "; GET /compliance/evidence/" + id + " serves the same bytes (header Repr-Digest)."));
+            + "; GET /compliance/evidence/" + id + " serves the same bytes (header Repr-Digest).")
+        .add("The member 'backupManifest' is the manifest of the latest backup when the pack was made (its file's SHA-256,"
+            + " the ledger size and signed checkpoint it holds, which verify with the same keys); when it is null,"
+            + " 'notes' says why."));
   }
 
   private static String newId() {

@@ -14,22 +14,24 @@ final class CommandFailure extends Exception {
   private final int exitCode;
   private final int httpStatus;
   private final String code;
+  private final String detail;
   private final String summary;
 
   CommandFailure(int exitCode, String message) {
-    this(exitCode, message, 0, null, message);
+    this(exitCode, message, 0, null, null, message);
   }
 
   /**
-   * A failure the gateway answered with {@code httpStatus} (0: no answer) and problem {@code code} (null: none);
-   * {@code summary} is a short form of it.
+   * A failure the gateway answered with {@code httpStatus} (0: no answer), problem {@code code} and {@code detail}
+   * (null: none); {@code summary} is a short form of it.
    */
-  CommandFailure(int exitCode, String message, int httpStatus, String code, String summary) {
+  CommandFailure(int exitCode, String message, int httpStatus, String code, String detail, String summary) {
     // the message is the whole story; a stack trace would only hide it
     super(message, null, false, false);
     this.exitCode = exitCode;
     this.httpStatus = httpStatus;
     this.code = code;
+    this.detail = detail;
     this.summary = summary;
   }
 
@@ -47,9 +49,14 @@ final class CommandFailure extends Exception {
     return code;
   }
 
+  /** The problem's detail as the gateway wrote it, or null. */
+  String detail() {
+    return detail;
+  }
+
   /** The same failure with {@code more} added to its line, e.g. what the operator can do next. */
   CommandFailure withHint(String more) {
-    return new CommandFailure(exitCode, getMessage() + more, httpStatus, code, summary);
+    return new CommandFailure(exitCode, getMessage() + more, httpStatus, code, detail, summary);
   }
 
   /**
@@ -64,7 +71,7 @@ final class CommandFailure extends Exception {
       return first;
     }
     return new CommandFailure(first.exitCode, first.getMessage() + "; also " + second.summary, first.httpStatus,
-        first.code, first.summary);
+        first.code, first.detail, first.summary);
   }
 
   private int rank() {

@@ -127,7 +127,7 @@ final class GatewayClient {
         : status >= 300 ? CommandFailure.BAD_INPUT : CommandFailure.INCOMPLETE;
     String summary = request + " answered " + status + (code != null ? " " + code : "") + " (request id "
         + requestId + ")";
-    return new CommandFailure(exit, BulwarkCli.singleLine(line.toString()), status, code,
+    return new CommandFailure(exit, BulwarkCli.singleLine(line.toString()), status, code, detail,
         BulwarkCli.singleLine(summary));
   }
 

@@ -38,18 +38,20 @@ final class GatewayOptions {
     if (value == null || value.isBlank()) {
       throw badInput("--base-url is required (the gateway, e.g. http://127.0.0.1:8080)");
     }
+    // a URL with user:password@ is refused, and never echoed with the password in it
+    String shown = BulwarkCli.singleLine(value).replaceAll("(?<=://)[^/?#]*@", "***@");
     URI uri;
     try {
       uri = new URI(value.strip());
     } catch (URISyntaxException e) {
-      throw badInput("--base-url '" + value + "' is not a URL (expected e.g. http://127.0.0.1:8080)");
+      throw badInput("--base-url '" + shown + "' is not a URL (expected e.g. http://127.0.0.1:8080)");
     }
     if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
-      throw badInput("--base-url '" + value + "' is not an http:// or https:// URL");
+      throw badInput("--base-url '" + shown + "' is not an http:// or https:// URL");
     }
     if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
         || uri.getRawFragment() != null) {
-      throw badInput("--base-url '" + value + "' must be http(s)://host[:port][/path], without user, query or fragment");
+      throw badInput("--base-url '" + shown + "' must be http(s)://host[:port][/path], without user, query or fragment");
     }
     return uri;
   }

@@ -12,10 +12,10 @@ import picocli.CommandLine.Spec;
 /** Entry point of the operator CLI ({@code java -jar bulwark-cli.jar <command>}). */
 @Command(name = "bulwark", mixinStandardHelpOptions = true, versionProvider = BulwarkCli.Version.class,
     description = "Operator tools for a Bulwark installation.",
-    subcommands = {StatusCommand.class, VerifyCommand.class, EvidencePackCommand.class, AccessCodeCommand.class,
-        VersionCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {StatusCommand.class, VerifyCommand.class, EvidencePackCommand.class, BackupCommand.class,
+        AccessCodeCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 success, 1 a check failed or the command could not finish, 2 bad arguments, 3 the "
-        + "gateway could not be reached or is unavailable (evidence-pack)."})
+        + "gateway could not be reached or is unavailable (evidence-pack, backup)."})
 public final class BulwarkCli implements Callable<Integer> {
   @Spec
   private CommandSpec spec;

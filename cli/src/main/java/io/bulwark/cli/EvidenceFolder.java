@@ -44,18 +44,18 @@ final class EvidenceFolder implements AutoCloseable {
   }
 
   /** Refuses a target that is a file or a folder with something in it: evidence is never mixed or overwritten. */
-  static void checkTarget(Path target) throws EvidenceFailure {
+  static void checkTarget(Path target) throws CommandFailure {
     if (Files.exists(target) && !Files.isDirectory(target)) {
-      throw new EvidenceFailure(EvidenceFailure.BAD_INPUT, target + " exists and is not a folder");
+      throw new CommandFailure(CommandFailure.BAD_INPUT, target + " exists and is not a folder");
     }
     if (Files.isDirectory(target)) {
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(target)) {
         if (entries.iterator().hasNext()) {
-          throw new EvidenceFailure(EvidenceFailure.BAD_INPUT,
+          throw new CommandFailure(CommandFailure.BAD_INPUT,
               target + " exists and is not empty; give --out a new folder");
         }
       } catch (IOException e) {
-        throw new EvidenceFailure(EvidenceFailure.BAD_INPUT, "cannot read " + target + ": " + BulwarkCli.oneLine(e));
+        throw new CommandFailure(CommandFailure.BAD_INPUT, "cannot read " + target + ": " + BulwarkCli.oneLine(e));
       }
     }
   }
@@ -96,7 +96,7 @@ final class EvidenceFolder implements AutoCloseable {
    * Adds the file list to {@code manifest}, writes it last, then gives the staging folder the target's name. An empty
    * target folder (made by the operator beforehand) is replaced; one that gained files meanwhile is left alone.
    */
-  Path publish(ObjectNode manifest) throws IOException, EvidenceFailure {
+  Path publish(ObjectNode manifest) throws IOException, CommandFailure {
     ArrayNode list = manifest.putArray("files");
     for (Written w : files) {
       list.addObject().put("name", w.name()).put("bytes", w.bytes()).put("sha256", w.sha256());
@@ -112,7 +112,7 @@ final class EvidenceFolder implements AutoCloseable {
         Files.move(staging, target);
       }
     } catch (DirectoryNotEmptyException | FileAlreadyExistsException e) {
-      throw new EvidenceFailure(EvidenceFailure.BAD_INPUT, target + " was filled by someone else while the pack was made");
+      throw new CommandFailure(CommandFailure.BAD_INPUT, target + " was filled by someone else while the pack was made");
     }
     published = true;
     return target;

@@ -8,7 +8,6 @@ import io.bulwark.shared.BuildInfo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +44,7 @@ import picocli.CommandLine.Spec;
         + "answer such as 401, 403, 404); 3 the gateway is unreachable or timed out, or answered 5xx (e.g. 503 "
         + "db.unavailable or audit.unavailable): try again when it is back."})
 public final class EvidencePackCommand implements Callable<Integer> {
-  static final String TOKEN_VARIABLE = "BULWARK_TOKEN";
+  static final String TOKEN_VARIABLE = GatewayOptions.TOKEN_VARIABLE;
   private static final String PREFIX = "bulwark evidence-pack: ";
   // the gateway's tenant id rule; checked here too because ORG also names the default folder
   private static final String ORG_ID = "[a-z0-9][a-z0-9-]{1,62}";
@@ -99,33 +98,33 @@ public final class EvidencePackCommand implements Callable<Integer> {
       // one clock reading names the default folder and dates the manifest, so the two never disagree
       Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
       return run(validate(now), now);
-    } catch (EvidenceFailure f) {
+    } catch (CommandFailure f) {
       err().println(PREFIX + BulwarkCli.singleLine(f.getMessage()));
       err().flush();
       return f.exitCode();
     }
   }
 
-  private int run(Request r, Instant created) throws EvidenceFailure {
-    GatewayReader gateway = new GatewayReader(r.base(), r.token(), r.timeout());
+  private int run(Request r, Instant created) throws CommandFailure {
+    GatewayClient gateway = new GatewayClient("evidence", r.base(), r.token(), r.timeout());
     String exportPath = "/admin/export/" + r.org();
     String reportPath = "/compliance/report?tenant=" + r.org();
     progress("fetching export and report of " + r.org() + " from " + gateway.authority() + "...");
     // both start before either is awaited: the two reads run in parallel
-    CompletableFuture<GatewayReader.Answer> exportCall = gateway.get("export", exportPath, "application/json");
-    CompletableFuture<GatewayReader.Answer> reportCall = gateway.get("report", reportPath, "application/json");
-    GatewayReader.Answer export = null;
-    GatewayReader.Answer report = null;
-    EvidenceFailure failed = null;
+    CompletableFuture<GatewayClient.Answer> exportCall = gateway.get("export", exportPath, "application/json");
+    CompletableFuture<GatewayClient.Answer> reportCall = gateway.get("report", reportPath, "application/json");
+    GatewayClient.Answer export = null;
+    GatewayClient.Answer report = null;
+    CommandFailure failed = null;
     try {
       export = gateway.await(exportCall);
-    } catch (EvidenceFailure f) {
+    } catch (CommandFailure f) {
       failed = f;
     }
     try {
       report = gateway.await(reportCall);
-    } catch (EvidenceFailure f) {
-      failed = failed == null ? f : EvidenceFailure.mostTelling(failed, f);
+    } catch (CommandFailure f) {
+      failed = failed == null ? f : CommandFailure.mostTelling(failed, f);
     }
     if (failed != null) {
       throw failed;
@@ -137,7 +136,7 @@ public final class EvidencePackCommand implements Callable<Integer> {
     try {
       parts = OrgExport.parse(export.body(), r.org());
     } catch (IllegalArgumentException e) {
-      throw new EvidenceFailure(EvidenceFailure.INCOMPLETE, "the export of " + r.org() + " (request id "
+      throw new CommandFailure(CommandFailure.INCOMPLETE, "the export of " + r.org() + " (request id "
           + export.requestId() + ") is not a usable " + OrgExport.FORMAT + ": " + e.getMessage());
     }
     if (!OrgExport.FORMAT.equals(parts.format())) {
@@ -146,12 +145,12 @@ public final class EvidencePackCommand implements Callable<Integer> {
 
     List<VerifierKey> keys = r.fileKeys();
     String keysSource = "keys-file";
-    GatewayReader.Answer keysAnswer = null;
+    GatewayClient.Answer keysAnswer = null;
     if (keys == null) {
       progress("fetching verifier keys (pass --keys-file to trust keys kept apart from this gateway)...");
       keysAnswer = gateway.await(gateway.get("keys", "/v1/audit/keys", "text/plain"));
       keys = parseKeys(new String(keysAnswer.body(), StandardCharsets.UTF_8), "the gateway's /v1/audit/keys (request id "
-          + keysAnswer.requestId() + ")", EvidenceFailure.INCOMPLETE);
+          + keysAnswer.requestId() + ")", CommandFailure.INCOMPLETE);
       keysSource = "gateway";
     } else {
       progress("trusting " + keys.size() + " key(s) from " + keysFile);
@@ -190,28 +189,21 @@ public final class EvidencePackCommand implements Callable<Integer> {
       out().println(done);
       out().println(verification.verdict());
       out().flush();
-      return verification.verified() ? ExitCode.OK : EvidenceFailure.INCOMPLETE;
+      return verification.verified() ? ExitCode.OK : CommandFailure.INCOMPLETE;
     } catch (IOException e) {
-      throw new EvidenceFailure(EvidenceFailure.INCOMPLETE, "cannot write " + r.target() + ": " + BulwarkCli.oneLine(e));
+      throw new CommandFailure(CommandFailure.INCOMPLETE, "cannot write " + r.target() + ": " + BulwarkCli.oneLine(e));
     }
   }
 
-  private Request validate(Instant now) throws EvidenceFailure {
-    URI base = baseUrl(baseUrl);
+  private Request validate(Instant now) throws CommandFailure {
+    URI base = GatewayOptions.baseUrl(baseUrl);
     if (org == null || org.isBlank()) {
       throw badInput("--org is required (the tenant id, e.g. acme)");
     }
     if (!org.matches(ORG_ID)) {
       throw badInput("--org '" + org + "' is not a tenant id (2-63 of a-z, 0-9 and -, not starting with -)");
     }
-    String credential = token != null ? token : environment.get(TOKEN_VARIABLE);
-    if (credential == null || credential.isBlank()) {
-      throw badInput("no admin key: give --token or set " + TOKEN_VARIABLE);
-    }
-    if (!credential.strip().matches("[\\x21-\\x7e]+")) {
-      // a pasted newline or space would otherwise surface as an obscure header error
-      throw badInput("the admin key contains spaces or non-ASCII characters");
-    }
+    String credential = GatewayOptions.adminKey(token, environment);
     if (timeoutSeconds < 1 || timeoutSeconds > 3600) {
       throw badInput("--timeout must be 1 to 3600 seconds, not " + timeoutSeconds);
     }
@@ -225,33 +217,12 @@ public final class EvidencePackCommand implements Callable<Integer> {
       } catch (IOException e) {
         throw badInput("cannot read --keys-file " + keysFile + ": " + BulwarkCli.oneLine(e));
       }
-      fileKeys = parseKeys(text, "--keys-file " + keysFile, EvidenceFailure.BAD_INPUT);
+      fileKeys = parseKeys(text, "--keys-file " + keysFile, CommandFailure.BAD_INPUT);
     }
-    return new Request(base, org, credential.strip(), target, fileKeys, Duration.ofSeconds(timeoutSeconds));
+    return new Request(base, org, credential, target, fileKeys, Duration.ofSeconds(timeoutSeconds));
   }
 
-  /** An absolute http(s) URL with a host and nothing that would leak or be lost (user info, query, fragment). */
-  static URI baseUrl(String value) throws EvidenceFailure {
-    if (value == null || value.isBlank()) {
-      throw badInput("--base-url is required (the gateway, e.g. http://127.0.0.1:8080)");
-    }
-    URI uri;
-    try {
-      uri = new URI(value.strip());
-    } catch (URISyntaxException e) {
-      throw badInput("--base-url '" + value + "' is not a URL (expected e.g. http://127.0.0.1:8080)");
-    }
-    if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
-      throw badInput("--base-url '" + value + "' is not an http:// or https:// URL");
-    }
-    if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
-        || uri.getRawFragment() != null) {
-      throw badInput("--base-url '" + value + "' must be http(s)://host[:port][/path], without user, query or fragment");
-    }
-    return uri;
-  }
-
-  private static List<VerifierKey> parseKeys(String text, String where, int exitCode) throws EvidenceFailure {
+  private static List<VerifierKey> parseKeys(String text, String where, int exitCode) throws CommandFailure {
     List<VerifierKey> keys = new ArrayList<>();
     for (String line : text.split("\n")) {
       String k = line.strip();
@@ -261,11 +232,11 @@ public final class EvidencePackCommand implements Callable<Integer> {
       try {
         keys.add(VerifierKey.parse(k));
       } catch (NoteException e) {
-        throw new EvidenceFailure(exitCode, where + " has a bad verifier key: " + e.getMessage());
+        throw new CommandFailure(exitCode, where + " has a bad verifier key: " + e.getMessage());
       }
     }
     if (keys.isEmpty()) {
-      throw new EvidenceFailure(exitCode, where + " holds no verifier key");
+      throw new CommandFailure(exitCode, where + " holds no verifier key");
     }
     return keys;
   }
@@ -279,14 +250,14 @@ public final class EvidencePackCommand implements Callable<Integer> {
     return b.toString();
   }
 
-  private static void record(ArrayNode requests, String name, GatewayReader gateway, GatewayReader.Answer a) {
+  private static void record(ArrayNode requests, String name, GatewayClient gateway, GatewayClient.Answer a) {
     requests.addObject().put("name", name).put("method", "GET").put("url", gateway.url(a.path()).toString())
         .put("status", a.status()).put("requestId", a.requestId()).put("bytes", a.body().length)
         .put("sha256", EvidenceFolder.sha256(a.body()));
   }
 
-  private static EvidenceFailure badInput(String message) {
-    return new EvidenceFailure(EvidenceFailure.BAD_INPUT, message);
+  private static CommandFailure badInput(String message) {
+    return new CommandFailure(CommandFailure.BAD_INPUT, message);
   }
 
   private void progress(String line) {

@@ -25,7 +25,7 @@ class NoSecretsInLogsIT {
       "it-cluster-admin-key-0123456789", "it-failover-admin-key-0123456789", "it-shutdown-admin-key-0123456789",
       "it-audit-ops-admin-key-0123456789", "first-admin-key-0123456789abcdef", "second-admin-key-fedcba9876543210",
       "it-jwt-secret-0123456789abcdef0123456789", "it-regulator-access-code-7f3a9c2e51",
-      "it-evidence-pack-admin-key-0123456789");
+      "it-evidence-pack-admin-key-0123456789", "unit-backup-admin-key-0123456789");
 
   @Test
   void noTestRunWroteASecretToItsOutput() throws IOException {

@@ -149,7 +149,7 @@ final class BackupChecks {
         ? Future.failedFuture(new BackupFailure("restore-refused", refusal))
         : target.create().compose(x -> worker.executeBlocking(() -> {
           ArchiveReader.Pass pass = ArchiveReader.restore(storage, backup.fileName(), backup.bytes(), backup.sha256(), backup.keyId(),
-              io.bulwark.backup.crypto.ChunkedEncryption.keyRing(settings.keys().values()), List.of(tools.pgRestore().toString(), "--dbname=" + ConnInfo.of(target.url()), "--no-owner",
+              io.bulwark.backup.crypto.ChunkedEncryption.keyRing(settings.keys().values()), List.of(tools.pgRestore().toString(), "--dbname=" + ConnInfo.of(target.url(), "bulwark-pg_restore"), "--no-owner",
                   "--no-privileges", "--exit-on-error", "--single-transaction"),
               ConnInfo.environment(target.url()), settings.checkTimeout());
           steps.add(passStep(t0, pass, "pg_restore into " + target.name()));

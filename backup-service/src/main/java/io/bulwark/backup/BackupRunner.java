@@ -67,14 +67,22 @@ final class BackupRunner {
     journal.publish("backup.started", id, null, new JsonObject().put("trigger", started.trigger()));
     LOG.info("backup {} started ({})", id, started.trigger(), kv("event", "backup.started"), kv("backup", id));
     return source.getConnection().compose(conn -> dump(conn, id, t0).eventually(conn::close))
-        .transform(ar -> ar.succeeded() ? succeeded(started, ar.result(), t0) : failed(started, BackupChecks.asFailure(ar.cause())))
+        .transform(ar -> ar.succeeded() ? succeeded(started, ar.result(), t0) : failed(started, runFailure(ar.cause())))
         .compose(x -> catalog.find(id)).map(java.util.Optional::orElseThrow);
+  }
+
+  /** Anything but a verdict of the pipeline happened while reading the source database. */
+  private static BackupFailure runFailure(Throwable t) {
+    return t instanceof BackupFailure f ? f
+        : new BackupFailure("source-unavailable", "could not read the source database: " + t.getMessage());
   }
 
   private record Done(DumpPipeline.Written written, JsonObject manifest, String manifestSha256, String keyId) {}
 
   private Future<Done> dump(SqlConnection conn, String id, Instant t0) {
     return conn.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
+        // the manifest's counts must not wait forever behind someone's lock, any more than pg_dump may
+        .compose(x -> conn.query("SET LOCAL lock_timeout = " + settings.lockWaitTimeout().toMillis()).execute())
         .compose(x -> conn.query("SELECT pg_export_snapshot()").execute())
         .compose(rs -> {
           String snapshot = rs.iterator().next().getString(0);
@@ -88,7 +96,7 @@ final class BackupRunner {
                 }
                 List<String> command = new ArrayList<>(List.of(tools.pgDump().toString(), "--format=custom", "--no-password",
                     "--snapshot=" + snapshot, "--lock-wait-timeout=" + settings.lockWaitTimeout().toMillis(),
-                    "--dbname=" + ConnInfo.of(settings.source())));
+                    "--dbname=" + ConnInfo.of(settings.source(), "bulwark-pg_dump")));
                 Map<String, String> env = ConnInfo.environment(settings.source());
                 BackupKey key = settings.key();
                 DumpPipeline.Written written = DumpPipeline.dump(storage, fileName(id), command, env, key, settings.runTimeout());

@@ -13,14 +13,17 @@ import java.util.Map;
 public final class ConnInfo {
   private ConnInfo() {}
 
-  /** {@code host=... port=... dbname=... user=...} plus the URL's query parameters (e.g. sslmode). */
-  public static String of(DatabaseUrl url) {
+  /**
+   * {@code host=... port=... dbname=... user=...} plus the URL's query parameters (e.g. sslmode); {@code application}
+   * names the session in {@code pg_stat_activity} (e.g. {@code bulwark-pg_dump}).
+   */
+  public static String of(DatabaseUrl url, String application) {
     StringBuilder s = new StringBuilder();
     append(s, "host", url.host());
     append(s, "port", Integer.toString(url.port()));
     append(s, "dbname", url.database());
     append(s, "user", url.user());
-    append(s, "application_name", "bulwark-backup");
+    append(s, "application_name", application);
     if (url.query() != null) {
       for (String pair : url.query().split("&")) {
         int eq = pair.indexOf('=');

@@ -44,8 +44,12 @@ final class BackupBus {
 
   /** Runs a backup and waits for its end; returns the backup summary. */
   JsonObject backup() {
-    return request(Addresses.BACKUP_RUN, new JsonObject().put("trigger", "manual").put("actor", "it").put("wait", true), 300_000)
-        .getJsonObject("backup");
+    JsonObject reply = request(Addresses.BACKUP_RUN, new JsonObject().put("trigger", "manual").put("actor", "it").put("wait", true),
+        300_000);
+    if (!reply.containsKey("backup")) {
+      throw new AssertionError("the run did not start: " + reply.encode());
+    }
+    return reply.getJsonObject("backup");
   }
 
   /** Runs a check (verify, drill, restore) and waits for its verdict; returns the check. */

@@ -48,6 +48,7 @@ class BackupFailuresIT {
   private static Bulwark plainInstance;
   private static BackupBus plain;
   private static String good;
+  private static String ok;
   private static final List<JsonObject> events = new CopyOnWriteArrayList<>();
   private static MessageConsumer<JsonObject> listener;
 
@@ -56,14 +57,18 @@ class BackupFailuresIT {
     dir = Files.createTempDirectory("bulwark-backups-");
     suite = new SuiteHarness("backup_failures", Map.of("BULWARK_BACKUP_KEY", K1, "BULWARK_BACKUP_DIR", dir.toString(),
         "BULWARK_BACKUP_SCHEDULE", "off", "BULWARK_BACKUP_DRILL_SCHEDULE", "off", "BULWARK_BACKUP_MIN_FREE_MB", "1",
-        "BULWARK_BACKUP_LOCK_WAIT_TIMEOUT", "60s", "BULWARK_BACKUP_KEEP_LAST", "100"));
+        "BULWARK_BACKUP_LOCK_WAIT_TIMEOUT", "60s", "BULWARK_BACKUP_KEEP_LAST", "3", "BULWARK_BACKUP_KEEP_DAILY", "0",
+        "BULWARK_BACKUP_KEEP_WEEKLY", "0", "BULWARK_BACKUP_KEEP_MONTHLY", "0"));
     main = new BackupBus(suite.running.vertx());
     listener = suite.running.vertx().eventBus().consumer(Addresses.BACKUP_EVENTS, m -> events.add(m.body()));
     main.append(50, "acme");
+    try (Connection c = suite.db.jdbc(); Statement s = c.createStatement()) {
+      // outside the service schemas: the manifest does not count it, pg_dump must lock it — a lock on it stalls pg_dump only
+      s.execute("CREATE TABLE public.backup_lock_probe (id int)");
+    }
     otherKey = instance(Map.of("BULWARK_BACKUP_KEY", K2, "BULWARK_BACKUP_LOCK_WAIT_TIMEOUT", "1s"));
     other = new BackupBus(otherKey.vertx());
-    plainInstance = instance(Map.of("BULWARK_BACKUP_TIMEOUT", "3s", "BULWARK_BACKUP_KEEP_LAST", "2", "BULWARK_BACKUP_KEEP_DAILY", "0",
-        "BULWARK_BACKUP_KEEP_WEEKLY", "0", "BULWARK_BACKUP_KEEP_MONTHLY", "0"));
+    plainInstance = instance(Map.of("BULWARK_BACKUP_TIMEOUT", "3s"));
     plain = new BackupBus(plainInstance.vertx());
     awaitCheckpoint();
     JsonObject b = main.backup();
@@ -122,8 +127,8 @@ class BackupFailuresIT {
       assertFailed(main.check(good, "drill", null), "checksum-mismatch");
       String target = "bw_never_" + Long.toHexString(System.nanoTime());
       assertFailed(main.check(good, "restore", target), "checksum-mismatch");
-      assertEquals(List.of(), BackupRestoreIT.databases(target), "a failed restore leaves no database to promote");
-      assertEquals(List.of(), BackupRestoreIT.databases("bulwark_drill_%"));
+      assertEquals(List.of(), BackupRestoreIT.databases(suite.db, target), "a failed restore leaves no database to promote");
+      assertEquals(List.of(), BackupRestoreIT.databases(suite.db, "bulwark_drill_%"));
 
       Files.write(file, java.util.Arrays.copyOf(original, original.length / 2));
       assertFailed(main.check(good, "verify", null), "truncated");
@@ -159,7 +164,7 @@ class BackupFailuresIT {
   void pgDumpFailuresAreFailedRunsThatListNothing() throws Exception {
     try (Connection locker = suite.db.jdbc(); Statement s = locker.createStatement()) {
       locker.setAutoCommit(false);
-      s.execute("LOCK TABLE gateway.tenants IN ACCESS EXCLUSIVE MODE");
+      s.execute("LOCK TABLE public.backup_lock_probe IN ACCESS EXCLUSIVE MODE");
       // lock wait timeout: pg_dump gives up after 1 s
       JsonObject timedOut = other.backup();
       assertEquals("failed", timedOut.getString("status"), timedOut::encode);
@@ -181,11 +186,14 @@ class BackupFailuresIT {
       // the server ends pg_dump's session while it waits: the run fails, nothing is listed
       long deadline = System.currentTimeMillis() + 20_000;
       long killed = 0;
-      while (killed == 0) {
-        assertTrue(System.currentTimeMillis() < deadline, "pg_dump never connected");
-        killed = BackupBus.longQuery(locker, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-            + " WHERE application_name = 'bulwark-backup' AND datname = current_database()");
-        Http.sleep(killed == 0 ? 100 : 0);
+      // pg_stat_activity is a snapshot per transaction: watch from outside the locker's
+      try (Connection watcher = suite.db.jdbc()) {
+        while (killed == 0) {
+          assertTrue(System.currentTimeMillis() < deadline, "pg_dump never connected");
+          killed = BackupBus.longQuery(watcher, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            + " WHERE application_name = 'bulwark-pg_dump' AND datname = current_database()");
+          Http.sleep(killed == 0 ? 100 : 0);
+        }
       }
       JsonObject failed = awaitFinished(main, id);
       assertEquals("failed", failed.getString("status"), failed::encode);
@@ -200,8 +208,9 @@ class BackupFailuresIT {
     assertTrue(metrics.contains("bulwark_backup_failures_total{reason=\"pg_dump-failed\""), metrics);
     assertTrue(events.stream().anyMatch(e -> "backup.failed".equals(e.getString("type"))));
     // a later success clears the failing state
-    JsonObject ok = main.backup();
-    assertEquals("succeeded", ok.getString("status"), ok::encode);
+    JsonObject later = main.backup();
+    assertEquals("succeeded", later.getString("status"), later::encode);
+    ok = later.getString("id");
     metrics = Http.get(suite.management("backup") + "/metrics").body();
     assertEquals(0.0, metric(metrics, "bulwark_backup_last_failure_timestamp_seconds"));
   }
@@ -211,7 +220,7 @@ class BackupFailuresIT {
   void aRunThatOutlivesItsTimeoutIsKilledAndReaped() throws Exception {
     try (Connection locker = suite.db.jdbc(); Statement s = locker.createStatement()) {
       locker.setAutoCommit(false);
-      s.execute("LOCK TABLE gateway.tenants IN ACCESS EXCLUSIVE MODE");
+      s.execute("LOCK TABLE public.backup_lock_probe IN ACCESS EXCLUSIVE MODE");
       JsonObject run = plain.backup();
       assertEquals("failed", run.getString("status"), run::encode);
       assertEquals("timeout", run.getJsonObject("failure").getString("reason"));
@@ -222,7 +231,7 @@ class BackupFailuresIT {
       // the killed client's session notices once it is no longer waiting for the lock
       locker.setAutoCommit(true);
       long deadline = System.currentTimeMillis() + 10_000;
-      while (BackupBus.longQuery(locker, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bulwark-backup'"
+      while (BackupBus.longQuery(locker, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bulwark-pg_dump'"
           + " AND datname = current_database()") > 0) {
         assertTrue(System.currentTimeMillis() < deadline, "pg_dump's session outlived it");
         Http.sleep(100);
@@ -233,30 +242,33 @@ class BackupFailuresIT {
   @Test
   @Order(4)
   void unencryptedBackupsDrillAndRetentionKeepsWhatThePolicySays() throws Exception {
-    JsonObject first = plain.backup();
-    assertEquals("succeeded", first.getString("status"), first::encode);
-    assertFalse(first.getBoolean("encrypted"));
-    byte[] head = Files.readAllBytes(dir.resolve(first.getString("id") + ".dump"));
+    JsonObject unencrypted = plain.backup();
+    assertEquals("succeeded", unencrypted.getString("status"), unencrypted::encode);
+    assertFalse(unencrypted.getBoolean("encrypted"));
+    byte[] head = Files.readAllBytes(dir.resolve(unencrypted.getString("id") + ".dump"));
     assertEquals("PGDMP", new String(head, 0, 5));
-    JsonObject drill = plain.check(first.getString("id"), "drill", null);
+    JsonObject drill = plain.check(unencrypted.getString("id"), "drill", null);
     assertEquals("passed", drill.getString("status"), drill::encode);
+    // plain is not on the suite's bus, so it cannot write the ledger: it must not have pruned anything
+    assertFalse(plain.get(good).getJsonObject("backup").getBoolean("pruned"));
 
-    // keep the last 2: each later run prunes what falls out, only once the newer one verified
-    plain.backup();
-    JsonObject third = plain.backup();
-    assertEquals("succeeded", third.getString("status"));
-    JsonObject available = plain.request(Addresses.BACKUP_LIST, new JsonObject().put("status", "available"), 10_000);
-    assertEquals(2, available.getJsonArray("backups").size(), available::encode);
-    JsonObject pruned = plain.get(first.getString("id")).getJsonObject("backup");
-    assertTrue(pruned.getBoolean("pruned"), pruned::encode);
-    assertFalse(Files.exists(dir.resolve(first.getString("id") + ".dump")));
-    assertFalse(Files.exists(dir.resolve(good + ".dump")), "the older backups went too");
-    JsonObject refused = plain.check(first.getString("id"), "drill", null);
-    assertEquals("backup.not_available", refused.getString("code"), refused::encode);
-    try (Connection c = suite.db.jdbc()) {
-      BackupRestoreIT.awaitRows(c, "SELECT count(*) FROM audit.entries WHERE action = 'backup.pruned' AND convert_from(entry, 'UTF8')::jsonb ->> 'target' = '"
-          + first.getString("id") + "'", 1);
+    // keep the last 3: each later run prunes what falls out, once the newer one verified, each in the ledger first
+    assertEquals("succeeded", main.backup().getString("status"));
+    assertEquals("succeeded", main.backup().getString("status"));
+    JsonObject available = main.request(Addresses.BACKUP_LIST, new JsonObject().put("status", "available"), 10_000);
+    assertEquals(3, available.getJsonArray("backups").size(), available::encode);
+    for (String id : List.of(good, ok)) {
+      JsonObject pruned = main.get(id).getJsonObject("backup");
+      assertTrue(pruned.getBoolean("pruned"), pruned::encode);
+      assertNoFiles(id);
+      try (Connection c = suite.db.jdbc()) {
+        BackupRestoreIT.awaitRows(c, "SELECT count(*) FROM audit.entries WHERE action = 'backup.pruned'"
+            + " AND convert_from(entry, 'UTF8')::jsonb ->> 'target' = '" + id + "'", 1);
+      }
     }
+    JsonObject refused = main.request(Addresses.BACKUP_CHECK, new JsonObject().put("id", good).put("kind", "drill"), 10_000);
+    assertEquals("backup.not_available", refused.getString("code"), refused::encode);
+    assertTrue(events.stream().anyMatch(e -> "backup.pruned".equals(e.getString("type")) && good.equals(e.getString("backupId"))));
   }
 
   static JsonObject awaitFinished(BackupBus bus, String id) {

@@ -171,7 +171,11 @@ class BackupRestoreIT {
   }
 
   static List<String> databases(String like) throws Exception {
-    try (Connection c = suite.db.jdbc(); java.sql.PreparedStatement s = c.prepareStatement("SELECT datname FROM pg_database WHERE datname LIKE ?")) {
+    return databases(suite.db, like);
+  }
+
+  static List<String> databases(TestPostgres db, String like) throws Exception {
+    try (Connection c = db.jdbc(); java.sql.PreparedStatement s = c.prepareStatement("SELECT datname FROM pg_database WHERE datname LIKE ?")) {
       s.setString(1, like);
       List<String> out = new java.util.ArrayList<>();
       try (java.sql.ResultSet rs = s.executeQuery()) {

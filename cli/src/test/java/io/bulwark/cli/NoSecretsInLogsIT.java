@@ -25,7 +25,10 @@ class NoSecretsInLogsIT {
       "it-cluster-admin-key-0123456789", "it-failover-admin-key-0123456789", "it-shutdown-admin-key-0123456789",
       "it-audit-ops-admin-key-0123456789", "first-admin-key-0123456789abcdef", "second-admin-key-fedcba9876543210",
       "it-jwt-secret-0123456789abcdef0123456789", "it-regulator-access-code-7f3a9c2e51",
-      "it-evidence-pack-admin-key-0123456789", "unit-backup-admin-key-0123456789");
+      "it-evidence-pack-admin-key-0123456789", "unit-backup-admin-key-0123456789",
+      // backup encryption keys of BackupRestoreIT and BackupFailuresIT, as configured (base64)
+      "aXQtYmFja3VwLWtleS0wMTIzNDU2Nzg5YWJjZGVmISE=", "aXQtYmFja3VwLWtleS1vbmUtMDEyMzQ1Njc4OWFiY2Q=",
+      "aXQtYmFja3VwLWtleS10d28tMDEyMzQ1Njc4OWFiY2Q=");
 
   @Test
   void noTestRunWroteASecretToItsOutput() throws IOException {

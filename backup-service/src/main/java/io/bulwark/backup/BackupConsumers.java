@@ -27,8 +27,11 @@ final class BackupConsumers {
   private final BackupOperations operations;
   private final BackupCatalog catalog;
   private final Function<JsonObject, JsonObject> withSchedule;
+  private final io.vertx.core.Vertx vertx;
 
-  BackupConsumers(BackupOperations operations, BackupCatalog catalog, Function<JsonObject, JsonObject> withSchedule) {
+  BackupConsumers(io.vertx.core.Vertx vertx, BackupOperations operations, BackupCatalog catalog,
+                  Function<JsonObject, JsonObject> withSchedule) {
+    this.vertx = vertx;
     this.operations = operations;
     this.catalog = catalog;
     this.withSchedule = withSchedule;
@@ -70,10 +73,11 @@ final class BackupConsumers {
       throw ApiException.badRequest("trigger must be manual or schedule");
     }
     String actor = text(b, "actor", "unknown");
-    boolean wait = b.getBoolean("wait", false);
+    long waitMs = waitMs(b);
     return operations.startBackup(trigger, actor, b.getString("requestId")).compose(row -> {
-      Future<BackupRow> done = wait ? operations.done(row.id()) : null;
-      return (done == null ? Future.succeededFuture(row) : done).map(r -> new JsonObject().put("backup", r.toJson()));
+      Future<BackupRow> done = waitMs > 0 ? operations.done(row.id()) : null;
+      return (done == null ? Future.succeededFuture(row) : atMost(done, waitMs, () -> catalog.find(row.id()).map(f -> f.orElse(row))))
+          .map(r -> new JsonObject().put("backup", r.toJson()));
     });
   }
 
@@ -119,12 +123,50 @@ final class BackupConsumers {
       throw ApiException.badRequest(CheckRow.RESTORE.equals(kind) ? "database must match [a-z_][a-z0-9_]{0,62}"
           : "database is only for restore");
     }
-    boolean wait = b.getBoolean("wait", false);
+    long waitMs = waitMs(b);
     return operations.startCheck(id, kind, "manual", text(b, "actor", "unknown"), b.getString("requestId"), database)
         .compose(row -> {
-          Future<CheckRow> done = wait ? operations.checkDone(row.id()) : null;
-          return (done == null ? Future.succeededFuture(row) : done).map(r -> new JsonObject().put("check", r.toJson()));
+          Future<CheckRow> done = waitMs > 0 ? operations.checkDone(row.id()) : null;
+          return (done == null ? Future.succeededFuture(row)
+              : atMost(done, waitMs, () -> catalog.check(row.id()).map(f -> f.orElse(row))))
+              .map(r -> new JsonObject().put("check", r.toJson()));
         });
+  }
+
+  /** 0: answer at once; otherwise how long to wait for the end ({@code wait} without {@code waitMs}: until it ends). */
+  private static long waitMs(JsonObject b) {
+    if (!b.getBoolean("wait", false)) {
+      return 0;
+    }
+    long ms = b.getLong("waitMs", Long.MAX_VALUE);
+    if (ms < 1) {
+      throw ApiException.badRequest("waitMs must be positive");
+    }
+    return ms;
+  }
+
+  /** The end of the work, or its state after {@code ms} if it has not ended by then (the caller then polls). */
+  private <T> Future<T> atMost(Future<T> done, long ms, java.util.function.Supplier<Future<T>> current) {
+    if (ms >= Long.MAX_VALUE / 2) {
+      return done;
+    }
+    io.vertx.core.Promise<T> answer = io.vertx.core.Promise.promise();
+    long timer = vertx.setTimer(ms, t -> current.get().onComplete(ar -> {
+      if (ar.succeeded()) {
+        answer.tryComplete(ar.result());
+      } else {
+        answer.tryFail(ar.cause());
+      }
+    }));
+    done.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        answer.tryComplete(ar.result());
+      } else {
+        answer.tryFail(ar.cause());
+      }
+    });
+    return answer.future();
   }
 
   private static String backupId(JsonObject b) {

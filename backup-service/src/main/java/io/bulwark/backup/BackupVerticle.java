@@ -69,7 +69,7 @@ public final class BackupVerticle extends VerticleBase {
                   : operations.startCheck(latest.get().id(), CheckRow.DRILL, "schedule", "schedule", null, null))
               .onFailure(err -> LOG.warn("scheduled restore drill did not start: {}", err.getMessage()))));
     }
-    consumers.addAll(new BackupConsumers(operations, catalog, status -> withSchedule(status, settings)).register(vertx.eventBus()));
+    consumers.addAll(new BackupConsumers(vertx, operations, catalog, status -> withSchedule(status, settings)).register(vertx.eventBus()));
     consumers.add(PingResponder.register(vertx, "backup", ctx.readiness()));
     return worker.executeBlocking(() -> {
       java.nio.file.Files.createDirectories(settings.storageDir());

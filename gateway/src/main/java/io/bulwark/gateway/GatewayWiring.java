@@ -81,7 +81,7 @@ final class GatewayWiring {
     LedgerReads ledger = new LedgerReads(vertx.eventBus(), p.auditTimeoutMs());
     // asked to wait, a run or restore answers when it is done: as long as a dump or pg_restore of the whole database
     BackupRequests backups = new BackupRequests(vertx.eventBus(), p.auditTimeoutMs(),
-        config.intRange("BULWARK_BACKUP_WAIT_TIMEOUT_MS", 900_000, 1000, 86_400_000));
+        config.intRange("BULWARK_BACKUP_WAIT_TIMEOUT_MS", 50_000, 1000, 86_400_000));
     ComplianceReport report = new ComplianceReport(ledger, tenants, p.adminKeys(), new AdminKeyStore(p.pool()),
         config.intRange("BULWARK_KEY_MAX_AGE_DAYS", 90, 1, 3650), backups);
     EvidenceStore evidence = new EvidenceStore(p.pool());

@@ -48,7 +48,8 @@ public final class BackupRequests {
   public BackupRequests(EventBus bus, long timeoutMs, long waitTimeoutMs) {
     this.bus = bus;
     this.delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
-    this.waiting = new DeliveryOptions().setSendTimeout(waitTimeoutMs);
+    // backup-service answers by itself after waitMs (with the work's state then): the bus only guards against silence
+    this.waiting = new DeliveryOptions().setSendTimeout(waitTimeoutMs + timeoutMs);
     this.waitTimeoutMs = waitTimeoutMs;
   }
 
@@ -65,13 +66,13 @@ public final class BackupRequests {
   /** Starts a manual backup run; with {@code wait}, the reply comes when it has finished. */
   public Future<JsonObject> run(Requester by, boolean wait) {
     return ask(Addresses.BACKUP_RUN, new JsonObject().put("trigger", "manual").put("actor", by.actor())
-        .put("requestId", by.requestId()).put("wait", wait), wait);
+        .put("requestId", by.requestId()).put("wait", wait).put("waitMs", waitTimeoutMs), wait);
   }
 
   /** Starts a check of backup {@code id}; {@code database} (restore only) may be null for backup-service's default. */
   public Future<JsonObject> check(String id, CheckKind kind, String database, Requester by, boolean wait) {
     JsonObject msg = new JsonObject().put("id", id).put("kind", kind.label()).put("actor", by.actor())
-        .put("requestId", by.requestId()).put("wait", wait);
+        .put("requestId", by.requestId()).put("wait", wait).put("waitMs", waitTimeoutMs);
     if (database != null) {
       msg.put("database", database);
     }
@@ -92,8 +93,8 @@ public final class BackupRequests {
     if (err instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT) {
       // the request may have been taken up and the work still be going: say where to look rather than only "no answer"
       return new Unfinished(wait
-          ? PEER + " did not finish within " + waitTimeoutMs + " ms (BULWARK_BACKUP_WAIT_TIMEOUT_MS); the work may still"
-              + " be running: see GET /admin/backups"
+          ? PEER + " did not answer within " + waitTimeoutMs + " ms (BULWARK_BACKUP_WAIT_TIMEOUT_MS) and the bus timeout;"
+              + " the work may still be running: see GET /admin/backups"
           : PEER + " did not answer in time");
     }
     return BusErrors.toApi(err, ErrorCodes.BACKUP_UNAVAILABLE, PEER);

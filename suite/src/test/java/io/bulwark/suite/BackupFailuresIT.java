@@ -173,8 +173,12 @@ class BackupFailuresIT {
       assertNoFiles(timedOut.getString("id"));
 
       // a run in progress: the second request is refused here and from another instance
-      JsonObject running = main.request(Addresses.BACKUP_RUN, new JsonObject().put("actor", "it"), 10_000).getJsonObject("backup");
-      assertEquals("running", running.getString("status"));
+      // a bounded wait answers with the run's state when the time is up: still running
+      long asked = System.nanoTime();
+      JsonObject running = main.request(Addresses.BACKUP_RUN, new JsonObject().put("actor", "it").put("wait", true).put("waitMs", 1000),
+          10_000).getJsonObject("backup");
+      assertEquals("running", running.getString("status"), running::encode);
+      assertTrue(System.nanoTime() - asked >= 900_000_000L, "it waited");
       String id = running.getString("id");
       JsonObject second = main.request(Addresses.BACKUP_RUN, new JsonObject().put("actor", "it"), 10_000);
       assertEquals(409, second.getInteger("failed"), second::encode);

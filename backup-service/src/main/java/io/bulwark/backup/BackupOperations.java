@@ -207,7 +207,8 @@ final class BackupOperations {
 
   /**
    * Start-up: runs and checks a stopped process left 'running' failed; their files, partial uploads and scratch
-   * databases go. Only when no other instance is working (both locks free).
+   * databases go; backups in storage unknown to the catalog are listed again ({@link StorageImport}). Only when no
+   * other instance is working (both locks free).
    */
   Future<Void> recover() {
     return RunLock.tryAcquire(pool, RunLock.BACKUP).compose(backupLock -> {
@@ -238,7 +239,8 @@ final class BackupOperations {
             }
           }
           return chain;
-        }).eventually(checkLock::release).eventually(backupLock::release);
+        }).compose(x -> StorageImport.run(storage, catalog, worker)).<Void>mapEmpty()
+            .eventually(checkLock::release).eventually(backupLock::release);
       });
     });
   }

@@ -5,7 +5,8 @@ DROP TABLE runs;
 CREATE TABLE backups (
   id              text PRIMARY KEY,
   status          text NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
-  trigger         text NOT NULL CHECK (trigger IN ('schedule', 'manual')),
+  -- 'imported': found in storage with its manifest but unknown to this catalog (the database it lived in was lost)
+  trigger         text NOT NULL CHECK (trigger IN ('schedule', 'manual', 'imported')),
   actor           text NOT NULL,
   request_id      text,
   started_at      timestamptz NOT NULL DEFAULT now(),

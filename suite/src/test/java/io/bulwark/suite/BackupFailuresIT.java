@@ -275,6 +275,36 @@ class BackupFailuresIT {
     assertTrue(events.stream().anyMatch(e -> "backup.pruned".equals(e.getString("type")) && good.equals(e.getString("backupId"))));
   }
 
+  @Test
+  @Order(5)
+  void afterTheDatabaseIsLostTheBackupsInStorageAreFoundAndRestore() throws Exception {
+    JsonObject kept = main.request(Addresses.BACKUP_LIST, new JsonObject(), 10_000).getJsonArray("backups").getJsonObject(0);
+    try (io.bulwark.shared.test.TestPostgres fresh = io.bulwark.shared.test.TestPostgres.create("backup_dr")) {
+      Map<String, String> env = TestServices.env(fresh.databaseUrl(), List.of(BackupService.DEFINITION));
+      env.put("BULWARK_BACKUP_DIR", dir.toString());
+      env.put("BULWARK_BACKUP_KEY", K1);
+      env.put("BULWARK_BACKUP_SCHEDULE", "off");
+      env.put("BULWARK_BACKUP_DRILL_SCHEDULE", "off");
+      env.put("BULWARK_BACKUP_MIN_FREE_MB", "1");
+      Bulwark recovered = TestServices.start(List.of(BackupService.DEFINITION), env);
+      String target = "bw_dr_" + Long.toHexString(System.nanoTime());
+      try {
+        BackupBus bus = new BackupBus(recovered.vertx());
+        JsonObject found = bus.get(kept.getString("id")).getJsonObject("backup");
+        assertEquals("imported", found.getString("trigger"), found::encode);
+        assertEquals(kept.getString("sha256"), found.getString("sha256"));
+        JsonObject restore = bus.check(kept.getString("id"), "restore", target);
+        assertEquals("passed", restore.getString("status"), restore::encode);
+        assertTrue(BackupRestoreIT.step(restore, "ledger").getJsonObject("verification").getBoolean("verified"));
+      } finally {
+        TestServices.stop(recovered);
+        try (Connection c = suite.db.jdbc(); Statement s = c.createStatement()) {
+          s.execute("DROP DATABASE IF EXISTS " + target + " WITH (FORCE)");
+        }
+      }
+    }
+  }
+
   static JsonObject awaitFinished(BackupBus bus, String id) {
     long deadline = System.currentTimeMillis() + 60_000;
     while (true) {

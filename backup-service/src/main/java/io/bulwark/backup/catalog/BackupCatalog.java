@@ -60,6 +60,26 @@ public final class BackupCatalog {
         });
   }
 
+  /** Registers a backup found in storage that this catalog never saw; false when the id is already known. */
+  public Future<Boolean> adopt(String id, java.time.Instant started, java.time.Instant finished, String fileName, long bytes,
+                               String sha256, String keyId, JsonObject manifest, String manifestSha256) {
+    return pool.preparedQuery("INSERT INTO backup.backups (id, status, trigger, actor, started_at, finished_at, file_name, bytes,"
+            + " sha256, key_id, manifest, manifest_sha256) VALUES ($1, 'succeeded', 'imported', 'storage', $2, $3, $4, $5, $6, $7,"
+            + " $8, $9) ON CONFLICT (id) DO NOTHING")
+        .execute(Tuple.from(new Object[] {id, started.atOffset(java.time.ZoneOffset.UTC), finished.atOffset(java.time.ZoneOffset.UTC),
+            fileName, bytes, sha256, keyId, manifest, manifestSha256}))
+        .map(rs -> rs.rowCount() == 1);
+  }
+
+  /** Every backup id the catalog knows, whatever its state. */
+  public Future<java.util.Set<String>> ids() {
+    return pool.query("SELECT id FROM backup.backups").execute().map(rs -> {
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      rs.forEach(r -> ids.add(r.getString(0)));
+      return ids;
+    });
+  }
+
   public Future<Void> markPruned(String id) {
     return pool.preparedQuery("UPDATE backup.backups SET pruned_at = now() WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
   }

@@ -54,6 +54,7 @@ class BackupFailuresIT {
 
   @BeforeAll
   static void start() throws Exception {
+    io.bulwark.shared.test.ExternalTool.require("pg_dump", "postgresql-client");
     dir = Files.createTempDirectory("bulwark-backups-");
     suite = new SuiteHarness("backup_failures", Map.of("BULWARK_BACKUP_KEY", K1, "BULWARK_BACKUP_DIR", dir.toString(),
         "BULWARK_BACKUP_SCHEDULE", "off", "BULWARK_BACKUP_DRILL_SCHEDULE", "off", "BULWARK_BACKUP_MIN_FREE_MB", "1",

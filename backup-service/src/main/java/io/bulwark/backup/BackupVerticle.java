@@ -80,6 +80,8 @@ public final class BackupVerticle extends VerticleBase {
         .compose(x -> Future.all(consumers.stream().map(MessageConsumer::completion).toList()))
         .onSuccess(x -> {
           schedules.forEach(BackupSchedule::start);
+          // the status read refreshes the storage and availability gauges: now, then every minute
+          operations.status().onFailure(e -> LOG.warn("could not read the backup state: {}", e.getMessage()));
           spaceTimer = vertx.setPeriodic(60_000, id -> operations.status().onFailure(e -> { }));
           LOG.info("backup-service storing in {} ({}); schedule {}, drills {}", storage.describe(),
               settings.key() == null ? "unencrypted" : "encrypted with " + settings.key().keyId(),

@@ -39,17 +39,16 @@ final class BackupChecks {
   private final BackupMetrics metrics;
   private final WorkerExecutor worker;
 
-  BackupChecks(Vertx vertx, BackupSettings settings, BackupStorage storage, PgTools tools, BackupCatalog catalog, Pool source,
-               BackupJournal journal, BackupMetrics metrics, WorkerExecutor worker) {
-    this.vertx = vertx;
-    this.settings = settings;
-    this.storage = storage;
-    this.tools = tools;
-    this.catalog = catalog;
-    this.source = source;
-    this.journal = journal;
-    this.metrics = metrics;
-    this.worker = worker;
+  BackupChecks(BackupParts parts) {
+    this.vertx = parts.vertx();
+    this.settings = parts.settings();
+    this.storage = parts.storage();
+    this.tools = parts.tools();
+    this.catalog = parts.catalog();
+    this.source = parts.source();
+    this.journal = parts.journal();
+    this.metrics = parts.metrics();
+    this.worker = parts.worker();
   }
 
   /** Runs an already recorded check ({@code check} is its 'running' row) to its verdict, and records the verdict. */

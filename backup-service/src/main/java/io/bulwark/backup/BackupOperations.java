@@ -47,17 +47,17 @@ final class BackupOperations {
   private String checkRunning;
   private Future<CheckRow> checkDone;
 
-  BackupOperations(BackupSettings settings, BackupStorage storage, BackupCatalog catalog, Pool pool, BackupRunner runner,
-                   BackupChecks checks, BackupJournal journal, BackupMetrics metrics, WorkerExecutor worker) {
-    this.settings = settings;
-    this.storage = storage;
-    this.catalog = catalog;
+  /** {@code pool}: the catalog's database, where the run locks are taken. */
+  BackupOperations(BackupParts parts, Pool pool) {
+    this.settings = parts.settings();
+    this.storage = parts.storage();
+    this.catalog = parts.catalog();
     this.pool = pool;
-    this.runner = runner;
-    this.checks = checks;
-    this.journal = journal;
-    this.metrics = metrics;
-    this.worker = worker;
+    this.runner = new BackupRunner(parts);
+    this.checks = new BackupChecks(parts);
+    this.journal = parts.journal();
+    this.metrics = parts.metrics();
+    this.worker = parts.worker();
   }
 
   static String newId(String prefix) {

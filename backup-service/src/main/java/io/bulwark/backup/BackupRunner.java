@@ -40,16 +40,15 @@ final class BackupRunner {
   private final BackupMetrics metrics;
   private final WorkerExecutor worker;
 
-  BackupRunner(BackupSettings settings, BackupStorage storage, PgTools tools, BackupCatalog catalog, Pool source,
-               BackupJournal journal, BackupMetrics metrics, WorkerExecutor worker) {
-    this.settings = settings;
-    this.storage = storage;
-    this.tools = tools;
-    this.catalog = catalog;
-    this.source = source;
-    this.journal = journal;
-    this.metrics = metrics;
-    this.worker = worker;
+  BackupRunner(BackupParts parts) {
+    this.settings = parts.settings();
+    this.storage = parts.storage();
+    this.tools = parts.tools();
+    this.catalog = parts.catalog();
+    this.source = parts.source();
+    this.journal = parts.journal();
+    this.metrics = parts.metrics();
+    this.worker = parts.worker();
   }
 
   static String fileName(String id) {

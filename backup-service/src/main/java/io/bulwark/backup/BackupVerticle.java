@@ -53,9 +53,8 @@ public final class BackupVerticle extends VerticleBase {
     source = sourcePool(settings.source());
     BackupCatalog catalog = new BackupCatalog(pool);
     PgTools tools = new PgTools(settings.pgBinDir(), worker);
-    BackupRunner runner = new BackupRunner(settings, storage, tools, catalog, source, journal, metrics, worker);
-    BackupChecks checks = new BackupChecks(vertx, settings, storage, tools, catalog, source, journal, metrics, worker);
-    BackupOperations operations = new BackupOperations(settings, storage, catalog, pool, runner, checks, journal, metrics, worker);
+    BackupOperations operations = new BackupOperations(
+        new BackupParts(vertx, settings, storage, tools, catalog, source, journal, metrics, worker), pool);
     BackupReadiness.register(ctx.readiness(), storage, tools, source, settings, metrics, worker);
     if (settings.schedule() != null) {
       schedules.add(new BackupSchedule(vertx, "backup", settings.schedule(), settings.zone(),

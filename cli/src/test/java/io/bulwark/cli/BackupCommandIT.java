@@ -51,7 +51,7 @@ class BackupCommandIT {
       String gw = SuiteJarEnv.gateway(env);
       String restored = "bw_cli_restored_" + Long.toHexString(System.nanoTime());
       try (ChildJvm suite = ChildJvm.start(SuiteJarEnv.SUITE_JAR, env, dir.resolve("suite.log"))) {
-        awaitReady(suite, env);
+        SuiteJarEnv.awaitStarted(suite, env);
         ledgerWithACheckpoint(gw);
 
         Cli run = cli("run", "--base-url", gw);
@@ -131,14 +131,6 @@ class BackupCommandIT {
         // after the suite stopped (try-with-resources closes it first), so nothing holds a connection to it
         dropDatabase(db, restored);
       }
-    }
-  }
-
-  private static void awaitReady(ChildJvm suite, Map<String, String> env) {
-    for (String service : List.of("AUDIT", "BACKUP", "GATEWAY")) {
-      String url = "http://127.0.0.1:" + env.get(service + "_MANAGEMENT_PORT") + "/ready";
-      HttpResponse<String> r = Http.await(url, Duration.ofSeconds(60), a -> a.statusCode() == 200 || !suite.process().isAlive());
-      assertEquals(200, r == null ? -1 : r.statusCode(), service + " not ready:\n" + suite.output());
     }
   }
 

@@ -82,7 +82,7 @@ final class CheckReport {
     if (expected != null && expected.equals(actual)) {
       return "as recorded: " + restored;
     }
-    return restored + " (manifest " + BackupReport.pairs(expected, " ") + ")  MISMATCH";
+    return restored + " (manifest " + BackupReport.pairs(expected, " ") + ") MISMATCH";
   }
 
   private static String other(JsonNode s) {

@@ -165,6 +165,15 @@ class BackupFormattingTest {
   }
 
   @Test
+  void migrationHeadsThatDifferFromTheManifestAreMarked() throws Exception {
+    String text = String.join("\n", CheckReport.render(node(BackupSamples.check("drill", "failed",
+        "migration-head-mismatch"))));
+    assertTrue(text.endsWith("  migration-heads      30 ms  alert V1, audit V2, backup V2, gateway V2 (manifest alert V1,"
+        + " audit V2, backup V2, gateway V3) MISMATCH\n  drop                     -  dropped "
+        + "bulwark_drill_20261123t030000z_1a2b"), "the drill stopped at the heads: " + text);
+  }
+
+  @Test
   void aVerifyHasNoLedgerOrRowsAndAnUnknownStepShowsItsFacts() throws Exception {
     JsonObject verify = BackupSamples.check("verify", "passed", "ok");
     verify.getJsonObject("result").getJsonArray("steps").add(new JsonObject().put("step", "future").put("ms", 7)

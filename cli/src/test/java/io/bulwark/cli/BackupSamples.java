@@ -80,6 +80,8 @@ final class BackupSamples {
       case "checksum-mismatch" -> "the backup file's SHA-256 is 78a48ec8e8d419ef8af568a6e8e418923cff4386131775cb4cd522bdf0e20970;"
           + " the manifest says " + SHA + " (the file changed after it was written)";
       case "row-count-mismatch" -> "row counts differ from the manifest: audit.entries 1200 (manifest 1234)";
+      case "migration-head-mismatch" -> "the restored database is at {\"alert\":\"V1\",\"audit\":\"V2\",\"backup\":\"V2\","
+          + "\"gateway\":\"V2\"}; the manifest recorded {\"alert\":\"V1\",\"audit\":\"V2\",\"backup\":\"V2\",\"gateway\":\"V3\"}";
       case "ledger-not-verified" -> "the restored ledger does not verify against the manifest's signed checkpoint: "
           + "entry-changed at index 17 (entry 17 does not hash to its leaf)";
       default -> reason + " happened";
@@ -103,7 +105,12 @@ final class BackupSamples {
       return r;
     }
     JsonObject heads = new JsonObject().put("alert", "V1").put("audit", "V2").put("backup", "V2").put("gateway", "V3");
-    steps.add(new JsonObject().put("step", "migration-heads").put("ms", 30).put("expected", heads).put("actual", heads.copy()));
+    boolean headsOk = !"migration-head-mismatch".equals(reason);
+    steps.add(new JsonObject().put("step", "migration-heads").put("ms", 30).put("expected", heads)
+        .put("actual", headsOk ? heads.copy() : heads.copy().put("gateway", "V2")));
+    if (!headsOk) {
+      return dropped(kind, database, steps, r);
+    }
     boolean ledgerOk = !"ledger-not-verified".equals(reason);
     steps.add(new JsonObject().put("step", "ledger").put("ms", 800).put("checkpointSize", 1200).put("verification", ledgerOk
         ? new JsonObject().put("verified", true).put("reason", "ok").put("index", (Long) null).put("entries", 1200)

@@ -111,8 +111,8 @@ abstract class BackupCheckCommand extends BackupSubcommand {
 
   /** {@code bulwark backup verify ID}. */
   @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
-      description = "Verifies a backup (POST /admin/backups/ID/verify): its file against the manifest's size and "
-          + "SHA-256, and that it decrypts; waits for the result and prints it.",
+      description = "Verifies a backup (POST /admin/backups/ID/verify): its manifest, its file against the recorded "
+          + "SHA-256, that it decrypts, and a full pg_restore of it to nowhere; waits and prints each step.",
       footer = {"", EXIT_CODES})
   static final class Verify extends BackupCheckCommand {
     @Override
@@ -124,8 +124,8 @@ abstract class BackupCheckCommand extends BackupSubcommand {
   /** {@code bulwark backup drill ID}. */
   @Command(name = "drill", mixinStandardHelpOptions = true, sortOptions = false,
       description = "Runs a restore drill (POST /admin/backups/ID/drill): restores the backup into a scratch database, "
-          + "checks migration heads, the audit ledger and row counts, and drops it; waits and prints the steps, the "
-          + "ledger verdict and the row counts.",
+          + "checks migration heads, the audit ledger and row counts, and drops it; waits and prints each step, the "
+          + "ledger verdict and any row count that differs from the manifest.",
       footer = {"", EXIT_CODES})
   static final class Drill extends BackupCheckCommand {
     @Override
@@ -137,8 +137,8 @@ abstract class BackupCheckCommand extends BackupSubcommand {
   /** {@code bulwark backup restore ID [--database NAME]}. */
   @Command(name = "restore", mixinStandardHelpOptions = true, sortOptions = false,
       description = {"Restores a backup into a new database (POST /admin/backups/ID/restore), never the live one, and "
-          + "checks it like a drill; waits and prints the steps, the ledger verdict, row counts, the database and "
-          + "whether it is ready to promote.",
+          + "checks it like a drill; waits and prints each step, the ledger verdict, row counts, the database, "
+          + "whether it is ready to promote and the steps to promote it.",
           "To promote it: point DATABASE_URL at the restored database and restart the services."},
       footer = {"", EXIT_CODES})
   static final class Restore extends BackupCheckCommand {

@@ -2,19 +2,18 @@ package io.bulwark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * The text of a finished verify, drill or restore: the verdict, then what backup-service reports in {@code result}:
- * steps with durations, the ledger verification, row counts and, for a restore, the database and how to promote it.
- * The shapes inside {@code result} are read leniently (a field that is absent is left out), since they are the
- * service's to extend; {@code --json} shows everything.
+ * each step ({@code step}, {@code ms} and its facts), the ledger verdict of the {@code ledger} step, the row counts
+ * of the {@code row-counts} step and, for a restore, the {@code promote} object. A field that is absent is left out
+ * (the service may add steps and facts); {@code --json} shows everything.
  */
 final class CheckReport {
-  private static final Set<String> VERDICT_FIELDS = Set.of("verified", "status", "reason", "detail", "ok");
+  /** Fields every step has, or that a step's own line already says. */
+  private static final Set<String> STEP_FIELDS = Set.of("step", "ms");
 
   private CheckReport() {}
 
@@ -31,156 +30,172 @@ final class CheckReport {
     }
     BackupReport.add(lines, "finished", BackupText.time(BackupText.text(check, "finishedAt")));
     JsonNode result = BackupText.object(check, "result");
-    if (result != null) {
-      steps(lines, result.get("steps"));
-      ledger(lines, first(result, "ledger", "ledgerVerification"));
-      rows(lines, first(result, "rowCounts", "rows"));
-      if ("restore".equals(kind)) {
-        restore(lines, result, "passed".equals(BackupText.text(check, "status")));
-      }
+    JsonNode steps = result == null ? null : result.get("steps");
+    List<JsonNode> list = new ArrayList<>();
+    if (steps != null && steps.isArray()) {
+      steps.forEach(list::add);
+    }
+    steps(lines, list);
+    ledger(lines, find(list, "ledger"));
+    rows(lines, find(list, "row-counts"));
+    if ("restore".equals(kind)) {
+      restore(lines, check, BackupText.object(result, "promote"), find(list, "drop"));
     }
     return lines;
   }
 
-  /** Steps as an array of {@code {name, status, durationMs, detail}} or as an object of name to such (or to ms). */
-  private static void steps(List<String> lines, JsonNode steps) {
-    List<String[]> rows = new ArrayList<>();
-    if (steps != null && steps.isArray()) {
-      for (JsonNode s : steps) {
-        String name = BackupText.text(s, "name") != null ? BackupText.text(s, "name") : BackupText.orNone(s, "step");
-        rows.add(step(name, s));
-      }
-    } else if (steps != null && steps.isObject()) {
-      steps.fields().forEachRemaining(e -> rows.add(step(e.getKey(), e.getValue())));
-    }
-    if (rows.isEmpty()) {
+  /** One line per step: its name, how long it took, and what it found. */
+  private static void steps(List<String> lines, List<JsonNode> steps) {
+    if (steps.isEmpty()) {
       return;
     }
     lines.add("steps");
-    int width = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
-    for (String[] r : rows) {
-      lines.add(("  " + String.format("%-" + width + "s  %9s  %s", r[0], r[1], r[2])).stripTrailing());
+    int width = steps.stream().mapToInt(s -> BackupText.orNone(s, "step").length()).max().orElse(0);
+    for (JsonNode s : steps) {
+      String took = BackupText.millis(s, "ms");
+      lines.add(("  " + String.format("%-" + width + "s  %9s  %s", BackupText.orNone(s, "step"),
+          took != null ? took : BackupText.NONE, BackupText.redact(facts(s)))).stripTrailing());
     }
   }
 
-  private static String[] step(String name, JsonNode s) {
-    if (s.isNumber()) {
-      return new String[] {name, BackupText.duration(s.asLong()), ""};
-    }
-    String took = BackupText.millis(s, "durationMs") != null ? BackupText.millis(s, "durationMs")
-        : BackupText.millis(s, "ms");
-    String status = BackupText.text(s, "status") != null ? BackupText.text(s, "status") : okOrFailed(s.get("ok"));
-    String detail = BackupText.text(s, "detail");
-    String outcome = (status != null ? status : "") + (detail != null && !detail.isEmpty() ? ": " + detail : "");
-    return new String[] {name, took != null ? took : BackupText.NONE, BackupText.redact(outcome)};
+  /** What a step found, in the words of its kind; an unknown step's plain fields as {@code name value}. */
+  private static String facts(JsonNode s) {
+    String name = BackupText.orNone(s, "step");
+    return BulwarkCli.singleLine(switch (name) {
+      case "manifest" -> "sha256 " + BackupText.orNone(s, "sha256");
+      case "restore" -> BackupText.orNone(s, "into") + ": " + BackupText.size(s.get("storedBytes")) + " stored, "
+          + BackupText.size(s.get("dumpBytes")) + " restored, sha256 " + BackupText.orNone(s, "sha256");
+      case "migration-heads" -> heads(BackupText.object(s, "expected"), BackupText.object(s, "actual"));
+      case "ledger" -> BackupText.text(s, "skipped") != null ? "skipped"
+          : s.path("verification").path("verified").asBoolean(false) ? "verified"
+          : "NOT verified (" + BackupText.orNone(s.path("verification"), "reason") + ")";
+      case "row-counts" -> BackupText.orNone(s, "rows") + " rows in " + BackupText.orNone(s, "tables") + " tables, "
+          + (mismatched(s).isEmpty() ? "all as the manifest recorded" : mismatched(s).size() + " table(s) differ");
+      case "drop" -> (s.path("dropped").asBoolean(false) ? "dropped " : "could NOT drop ")
+          + BackupText.orNone(s, "database");
+      default -> other(s);
+    });
   }
 
-  /** The ledger verdict from a {@code VerificationResult}-like object: verified or not, why, and its counts. */
-  private static void ledger(List<String> lines, JsonNode ledger) {
-    if (ledger == null) {
-      return;
+  private static String heads(JsonNode expected, JsonNode actual) {
+    String restored = BackupReport.pairs(actual, " ");
+    if (expected != null && expected.equals(actual)) {
+      return "as recorded: " + restored;
     }
-    if (ledger.isBoolean()) {
-      BackupReport.add(lines, "ledger", ledger.asBoolean() ? "verified" : "NOT verified");
-      return;
-    }
-    JsonNode verified = ledger.get("verified");
-    String verdict = verified != null && verified.isBoolean() ? (verified.asBoolean() ? "verified" : "NOT verified")
-        : BackupText.orNone(ledger, "status");
-    String reason = BackupText.text(ledger, "reason");
-    if (reason != null && !"ok".equals(reason)) {
-      verdict += " (" + reason + ")";
-    }
-    List<String> facts = new ArrayList<>();
-    ledger.fields().forEachRemaining(e -> {
-      if (!VERDICT_FIELDS.contains(e.getKey()) && e.getValue().isValueNode() && !e.getValue().isNull()) {
-        facts.add(e.getKey() + " " + e.getValue().asText());
-      } else if (e.getValue().isObject() && BackupText.text(e.getValue(), "size") != null) {
-        facts.add(e.getKey() + " size " + BackupText.text(e.getValue(), "size"));
+    return restored + " (manifest " + BackupReport.pairs(expected, " ") + ") MISMATCH";
+  }
+
+  private static String other(JsonNode s) {
+    List<String> parts = new ArrayList<>();
+    s.fields().forEachRemaining(e -> {
+      if (!STEP_FIELDS.contains(e.getKey()) && e.getValue().isValueNode() && !e.getValue().isNull()) {
+        parts.add(e.getKey() + " " + e.getValue().asText());
       }
     });
-    String detail = BackupText.text(ledger, "detail");
-    BackupReport.add(lines, "ledger", BulwarkCli.singleLine(verdict + (facts.isEmpty() ? "" : ": "
-        + String.join(", ", facts)) + (detail != null && !detail.isEmpty() ? "; " + detail : "")));
+    return String.join(", ", parts);
   }
 
   /**
-   * Row counts per table: a number, or {@code {expected, actual}} (also {@code manifest}/{@code restored}) when the
-   * service compares them, in which case a table that differs is marked.
+   * The ledger step's verdict: {@code verified (ok): entries 300, checkpoints 3, checkpoint size 300}, or {@code NOT
+   * verified (entry-changed) at index 17: ...; detail}, or {@code not checked: why} when the step was skipped.
    */
-  private static void rows(List<String> lines, JsonNode rows) {
-    if (rows != null && rows.isNumber()) {
-      BackupReport.add(lines, "rows", rows.asText());
-      return;
+  private static String ledgerVerdict(JsonNode step) {
+    String skipped = BackupText.text(step, "skipped");
+    if (skipped != null) {
+      return "not checked: " + skipped;
     }
-    if (rows == null || !rows.isObject() || rows.isEmpty()) {
-      return;
+    JsonNode v = BackupText.object(step, "verification");
+    if (v == null) {
+      return BackupText.NONE;
     }
-    lines.add("rows");
-    int width = 0;
-    for (Iterator<String> it = rows.fieldNames(); it.hasNext(); ) {
-      width = Math.max(width, it.next().length());
+    boolean verified = v.path("verified").asBoolean(false);
+    String reason = BackupText.text(v, "reason");
+    String index = BackupText.text(v, "index");
+    String text = (verified ? "verified" : "NOT verified") + (reason != null ? " (" + reason + ")" : "");
+    if (index != null) {
+      text += " at index " + index;
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = rows.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      JsonNode v = e.getValue();
-      String text;
-      if (v.isObject()) {
-        JsonNode expected = first(v, "expected", "manifest");
-        JsonNode actual = first(v, "actual", "restored");
-        text = (actual != null ? actual.asText() : BackupText.NONE) + " (manifest "
-            + (expected != null ? expected.asText() : BackupText.NONE) + ")";
-        if (expected != null && actual != null && !expected.asText().equals(actual.asText())) {
-          text += "  MISMATCH";
-        }
-      } else {
-        text = v.asText();
-      }
-      lines.add("  " + String.format("%-" + width + "s  %s", e.getKey(), text).stripTrailing());
+    List<String> counts = new ArrayList<>();
+    if (BackupText.text(v, "entries") != null) {
+      counts.add("entries " + BackupText.text(v, "entries"));
+    }
+    if (BackupText.text(v, "checkpoints") != null) {
+      counts.add("checkpoints " + BackupText.text(v, "checkpoints"));
+    }
+    if (BackupText.text(step, "checkpointSize") != null) {
+      counts.add("checkpoint size " + BackupText.text(step, "checkpointSize"));
+    }
+    if (!counts.isEmpty()) {
+      text += ": " + String.join(", ", counts);
+    }
+    String detail = BackupText.text(v, "detail");
+    return detail != null && !detail.isEmpty() ? text + "; " + detail : text;
+  }
+
+  private static void ledger(List<String> lines, JsonNode step) {
+    if (step != null) {
+      BackupReport.add(lines, "ledger", BulwarkCli.singleLine(ledgerVerdict(step)));
     }
   }
 
-  /** Where the restore went, whether it can be promoted, and the one thing the operator does next. */
-  private static void restore(List<String> lines, JsonNode result, boolean passed) {
-    String database = BackupText.orNone(result, "database");
-    BackupReport.add(lines, "database", database);
-    JsonNode ready = result.get("readyToPromote");
-    boolean promotable = passed && ready != null && ready.asBoolean(false);
-    BackupReport.add(lines, "ready", promotable ? "yes: ready to promote" : "no: do not promote this database");
-    if (promotable) {
-      BackupReport.add(lines, "next step", "point DATABASE_URL at database " + database + " (same server, same "
-          + "credentials) and restart the services");
+  /** The totals of the row-counts step, then each table whose count differs from the manifest's. */
+  private static void rows(List<String> lines, JsonNode step) {
+    if (step == null) {
+      return;
     }
-    JsonNode promote = BackupText.object(result, "promote");
-    if (promote != null) {
+    List<String> differ = mismatched(step);
+    String totals = BackupText.orNone(step, "rows") + " in " + BackupText.orNone(step, "tables") + " table(s)";
+    BackupReport.add(lines, "rows", differ.isEmpty() ? totals + ", all as the manifest recorded"
+        : totals + "; " + differ.size() + " differ from the manifest:");
+    differ.forEach(t -> lines.add("  " + BulwarkCli.singleLine(t)));
+  }
+
+  private static List<String> mismatched(JsonNode step) {
+    List<String> out = new ArrayList<>();
+    JsonNode m = step.get("mismatched");
+    if (m != null && m.isArray()) {
+      m.forEach(t -> out.add(t.asText()));
+    }
+    return out;
+  }
+
+  /** Where the restore went, whether it can be promoted, and what promoting it takes. */
+  private static void restore(List<String> lines, JsonNode check, JsonNode promote, JsonNode drop) {
+    String database = promote != null ? BackupText.orNone(promote, "database") : BackupText.orNone(check, "database");
+    boolean dropped = drop != null && drop.path("dropped").asBoolean(false);
+    BackupReport.add(lines, "database", database + (dropped ? " (dropped)" : ""));
+    String url = BackupText.text(promote, "databaseUrl");
+    if (url != null) {
+      BackupReport.add(lines, "database url", BackupText.redact(url));
+    }
+    if (promote != null && BackupText.object(promote, "restoredHeads") != null) {
+      BackupReport.add(lines, "heads", "restored " + BackupReport.pairs(BackupText.object(promote, "restoredHeads"), " ")
+          + "; live " + BackupReport.pairs(BackupText.object(promote, "liveHeads"), " "));
+    }
+    boolean ready = "passed".equals(BackupText.text(check, "status")) && promote != null
+        && promote.path("readyToPromote").asBoolean(false);
+    BackupReport.add(lines, "ready", ready ? "yes: ready to promote" : "no: do not promote this database");
+    if (!ready) {
+      return;
+    }
+    BackupReport.add(lines, "next step", "point DATABASE_URL at " + (url != null ? BackupText.redact(url) : database)
+        + " (with its password) and restart the services, as below");
+    JsonNode steps = promote.get("steps");
+    if (steps != null && steps.isArray() && !steps.isEmpty()) {
       lines.add("promote");
-      promote.fields().forEachRemaining(e -> {
-        JsonNode v = e.getValue();
-        if (v.isArray()) {
-          lines.add("  " + e.getKey() + ":");
-          v.forEach(item -> lines.add("    " + shown(item)));
-        } else {
-          lines.add("  " + String.format("%-12s", e.getKey() + ":") + " " + shown(v));
-        }
-      });
+      int n = 0;
+      for (JsonNode s : steps) {
+        lines.add("  " + ++n + ". " + BackupText.redact(BulwarkCli.singleLine(s.isValueNode() ? s.asText() : s.toString())));
+      }
     }
   }
 
-  /** A value of the promote object on one line, any password in it hidden. */
-  private static String shown(JsonNode v) {
-    return BackupText.redact(BulwarkCli.singleLine(v.isValueNode() ? v.asText() : v.toString()));
-  }
-
-  private static String okOrFailed(JsonNode ok) {
-    return ok != null && ok.isBoolean() ? (ok.asBoolean() ? "ok" : "failed") : null;
-  }
-
-  private static JsonNode first(JsonNode node, String field, String otherwise) {
-    JsonNode v = node.get(field);
-    if (v != null && !v.isNull()) {
-      return v;
+  private static JsonNode find(List<JsonNode> steps, String name) {
+    for (JsonNode s : steps) {
+      if (name.equals(BackupText.text(s, "step"))) {
+        return s;
+      }
     }
-    v = node.get(otherwise);
-    return v != null && !v.isNull() ? v : null;
+    return null;
   }
 }

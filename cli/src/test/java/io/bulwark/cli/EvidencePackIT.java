@@ -49,7 +49,7 @@ class EvidencePackIT {
       Map<String, String> env = suiteEnv(db.databaseUrl());
       String gw = "http://127.0.0.1:" + env.get("GATEWAY_HTTP_PORT");
       try (ChildJvm suite = ChildJvm.start(SuiteJarEnv.SUITE_JAR, env, dir.resolve("suite.log"))) {
-        awaitReady(env, gw);
+        awaitReady(suite, env, gw);
         createTenant(gw, "acme");
         createTenant(gw, "globex");
         long last = 0;
@@ -145,7 +145,7 @@ class EvidencePackIT {
       Map<String, String> env = suiteEnv("postgres://postgres@127.0.0.1:" + pgPort + "/postgres");
       String gw = "http://127.0.0.1:" + env.get("GATEWAY_HTTP_PORT");
       try (ChildJvm suite = ChildJvm.start(SuiteJarEnv.SUITE_JAR, env, dir.resolve("suite.log"))) {
-        awaitReady(env, gw);
+        awaitReady(suite, env, gw);
         createTenant(gw, "acme");
         awaitCheckpointCovering(gw, append(gw, "acme", "acme-user"));
 
@@ -176,9 +176,8 @@ class EvidencePackIT {
     return SuiteJarEnv.of(databaseUrl, ADMIN_KEY, dir.resolve("data"));
   }
 
-  private static void awaitReady(Map<String, String> env, String gw) {
-    Http.await("http://127.0.0.1:" + env.get("AUDIT_MANAGEMENT_PORT") + "/ready", Duration.ofSeconds(60), r -> r.statusCode() == 200);
-    Http.await("http://127.0.0.1:" + env.get("GATEWAY_MANAGEMENT_PORT") + "/ready", Duration.ofSeconds(30), r -> r.statusCode() == 200);
+  private static void awaitReady(ChildJvm suite, Map<String, String> env, String gw) {
+    SuiteJarEnv.awaitStarted(suite, env);
     Http.await(gw + "/v1/audit/keys", Duration.ofSeconds(30), r -> r.statusCode() == 401);
   }
 

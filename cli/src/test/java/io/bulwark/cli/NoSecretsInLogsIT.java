@@ -20,15 +20,15 @@ class NoSecretsInLogsIT {
   /** Secrets with a recognisable shape: tenant keys, generated admin keys, regulator tokens, signed JWTs. */
   private static final Pattern SHAPED = Pattern.compile(
       "bwt_[a-z0-9]{12}_[A-Za-z0-9_-]{43}|bwk_admin_[A-Za-z0-9_-]{43}|bwr_[A-Za-z0-9_-]{43}|eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,}");
-  /** The fixed secrets the test suites configure (admin keys, a JWT signing secret, a regulator access code). */
+  /** The fixed secrets the test suites configure (admin keys, a JWT signing secret, an access code, a backup key). */
   private static final List<String> FIXED = List.of("it-admin-key-current-0123456789", "it-admin-key-previous-0123456789",
       "it-cluster-admin-key-0123456789", "it-failover-admin-key-0123456789", "it-shutdown-admin-key-0123456789",
       "it-audit-ops-admin-key-0123456789", "first-admin-key-0123456789abcdef", "second-admin-key-fedcba9876543210",
       "it-jwt-secret-0123456789abcdef0123456789", "it-regulator-access-code-7f3a9c2e51",
-      "it-evidence-pack-admin-key-0123456789", "unit-backup-admin-key-0123456789",
-      // backup encryption keys of BackupRestoreIT and BackupFailuresIT, as configured (base64)
+      "it-evidence-pack-admin-key-0123456789", "unit-backup-admin-key-0123456789", "it-cli-backup-admin-key-0123456789",
+      // backup encryption keys of BackupRestoreIT, BackupFailuresIT and BackupCommandIT, as configured (base64)
       "aXQtYmFja3VwLWtleS0wMTIzNDU2Nzg5YWJjZGVmISE=", "aXQtYmFja3VwLWtleS1vbmUtMDEyMzQ1Njc4OWFiY2Q=",
-      "aXQtYmFja3VwLWtleS10d28tMDEyMzQ1Njc4OWFiY2Q=");
+      "aXQtYmFja3VwLWtleS10d28tMDEyMzQ1Njc4OWFiY2Q=", "aXQtY2xpLWJhY2t1cC1rZXktMDEyMzQ1Njc4OWFiY2Q=");
 
   @Test
   void noTestRunWroteASecretToItsOutput() throws IOException {

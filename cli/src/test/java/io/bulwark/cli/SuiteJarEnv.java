@@ -1,7 +1,11 @@
 package io.bulwark.cli;
 
+import io.bulwark.shared.test.ChildJvm;
+import io.bulwark.shared.test.Http;
 import io.bulwark.shared.test.TestPostgres;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,5 +32,21 @@ final class SuiteJarEnv {
 
   static String gateway(Map<String, String> env) {
     return "http://127.0.0.1:" + env.get("GATEWAY_HTTP_PORT");
+  }
+
+  /**
+   * Waits until every service has started (the suite prints "Bulwark is up" once the last one has) and each reports
+   * ready. A test that only waits for the gateway can go on while later services still start, and a database that
+   * goes away then fails the whole start-up.
+   */
+  static void awaitStarted(ChildJvm suite, Map<String, String> env) {
+    suite.awaitOutput("Bulwark is up", Duration.ofSeconds(90));
+    for (String s : List.of("GATEWAY", "AUDIT", "BACKUP", "ALERT")) {
+      String url = "http://127.0.0.1:" + env.get(s + "_MANAGEMENT_PORT") + "/ready";
+      HttpResponse<String> r = Http.await(url, Duration.ofSeconds(30), a -> a.statusCode() == 200);
+      if (r == null || r.statusCode() != 200) {
+        throw new AssertionError(s.toLowerCase() + " not ready: " + (r == null ? "no answer" : r.body()) + "\n" + suite.output());
+      }
+    }
   }
 }

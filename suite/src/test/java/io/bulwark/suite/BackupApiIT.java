@@ -8,30 +8,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.bulwark.shared.bus.Addresses;
 import io.bulwark.shared.test.Http;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The backup admin API on a running suite: who may call it, that a malformed request is refused before anything goes
- * to the ledger or to backup-service, and what the API, the compliance report and evidence packs answer when
- * backup-service is not there. Cases that need backup-service's answers belong in the shared suite below (its
- * backup-service runs); the outage gets a suite of its own, since it stops services.
+ * to the ledger or to backup-service, what it answers with backup-service running (runs, checks, refusals, the report's
+ * backups section, the packs' manifest) and what it, the report and packs answer when backup-service is not there (a
+ * suite of its own, since it stops services).
  */
 class BackupApiIT {
   static final String GOOD_ID = "b-20260101T021500Z-3f9a";
@@ -43,11 +45,14 @@ class BackupApiIT {
   private static BusWatch watch;
   private static String tenantKey;
   private static String regulatorToken;
+  private static Path backups;
 
   @BeforeAll
   static void start() throws Exception {
+    backups = Files.createTempDirectory("bulwark-backup-api-");
     suite = new SuiteHarness("backup_api", Map.of(
-        "BULWARK_REGULATOR_ACCESS_CODES", "fca:" + OperationsApiIT.sha256Hex(OperationsApiIT.REGULATOR_CODE)));
+        "BULWARK_REGULATOR_ACCESS_CODES", "fca:" + OperationsApiIT.sha256Hex(OperationsApiIT.REGULATOR_CODE),
+        "BULWARK_BACKUP_DIR", backups.toString(), "BULWARK_BACKUP_SCHEDULE", "off", "BULWARK_BACKUP_DRILL_SCHEDULE", "off"));
     watch = BusWatch.on(suite.running.vertx());
     Tenants.create(suite.gateway(), "acme");
     tenantKey = Tenants.issue(suite.gateway(), "acme", "audit:read", "audit:write").getString("secret");
@@ -58,8 +63,141 @@ class BackupApiIT {
   }
 
   @AfterAll
-  static void stop() {
-    suite.close();
+  static void stop() throws Exception {
+    try {
+      suite.close();
+    } finally {
+      try (Stream<Path> files = Files.walk(backups)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  @Test
+  void backupsRunVerifyDrillAndReachTheReportAndEvidencePacks() throws Exception {
+    String admin = "Bearer " + SuiteHarness.ADMIN_KEY;
+    HttpResponse<String> listed = call(suite, "GET", "/admin/backups?status=all", null, "Authorization", admin);
+    assertEquals(200, listed.statusCode(), listed.body());
+    assertTrue(Http.json(listed).containsKey("backups") && !Http.json(listed).containsKey("v"), listed.body());
+
+    String run = "bk-live-" + UUID.randomUUID();
+    HttpResponse<String> started = call(suite, "POST", "/admin/backups", null, "Authorization", admin, "x-request-id", run);
+    assertEquals(202, started.statusCode(), started.body());
+    JsonObject running = Http.json(started).getJsonObject("backup");
+    String first = running.getString("id");
+    assertEquals("running", running.getString("status"), started.body());
+    assertEquals(run, running.getString("requestId"));
+    assertEquals("/admin/backups/" + first, started.headers().firstValue("Location").orElse(null));
+    assertEquals("backups", awaitEntry(suite, run, "admin.backup.run").getString("target"));
+    assertEquals("succeeded", awaitSettled(first).getString("status"));
+
+    HttpResponse<String> waited = call(suite, "POST", "/admin/backups?wait=true", null, "Authorization", admin);
+    assertEquals(200, waited.statusCode(), waited.body());
+    JsonObject done = Http.json(waited).getJsonObject("backup");
+    assertEquals("succeeded", done.getString("status"), waited.body());
+    String id = done.getString("id");
+    assertEquals("passed", awaitSettled(id).getJsonObject("verification").getString("status"));
+    JsonObject available = Http.json(call(suite, "GET", "/admin/backups", null, "Authorization", admin));
+    assertEquals(List.of(id, first), available.getJsonArray("backups").stream().map(b -> ((JsonObject) b).getString("id"))
+        .filter(b -> b.equals(id) || b.equals(first)).toList(), "listed newest first: " + available.encode());
+
+    JsonObject got = Http.json(call(suite, "GET", "/admin/backups/" + id, null, "Authorization", admin));
+    JsonObject manifest = got.getJsonObject("manifest");
+    assertEquals("bulwark-backup-manifest/v1", manifest.getString("format"), got.encode());
+    assertEquals(id, manifest.getString("id"));
+    assertEquals(done.getString("sha256"), manifest.getJsonObject("file").getString("sha256"));
+    assertEquals("verify", got.getJsonArray("checks").getJsonObject(0).getString("kind"), got.encode());
+
+    for (String kind : List.of("verify", "drill")) {
+      HttpResponse<String> r = call(suite, "POST", "/admin/backups/" + id + "/" + kind + "?wait=true", null, "Authorization", admin);
+      assertEquals(200, r.statusCode(), r.body());
+      JsonObject check = Http.json(r).getJsonObject("check");
+      assertEquals(kind, check.getString("kind"));
+      assertEquals("passed", check.getString("status"), r.body());
+      assertEquals("ok", check.getString("reason"));
+    }
+    String unknown = "b-20000101T000000Z-0000";
+    assertProblem(call(suite, "GET", "/admin/backups/" + unknown, null, "Authorization", admin), 404, "backup.not_found");
+    assertProblem(call(suite, "POST", "/admin/backups/" + unknown + "/drill?wait=true", null, "Authorization", admin), 404,
+        "backup.not_found");
+    JsonObject refused = assertProblem(call(suite, "POST", "/admin/backups/" + id + "/restore?wait=true",
+        new JsonObject().put("database", suite.db.url().database()).encode(), "Authorization", admin), 409, "restore.refused");
+    assertTrue(refused.getString("detail").contains("live database"), refused.encode());
+
+    JsonObject section = Http.json(call(suite, "GET", "/compliance/report", null, "Authorization", admin)).getJsonObject("backups");
+    assertEquals("reported", section.getString("status"), section.encode());
+    assertEquals(id, section.getJsonObject("lastBackup").getString("id"), section.encode());
+    assertEquals(done.getString("finishedAt"), section.getString("lastSuccessAt"));
+    assertFalse(section.getBoolean("failing"));
+    assertEquals("passed", section.getJsonObject("lastVerification").getString("status"));
+    assertEquals("drill", section.getJsonObject("lastDrill").getString("kind"));
+    assertEquals("passed", section.getJsonObject("lastDrill").getString("status"));
+    assertTrue(section.getInteger("available") >= 2, section.encode());
+    JsonObject tenantView = Http.json(call(suite, "GET", "/compliance/report", null, "X-API-Key", tenantKey)).getJsonObject("backups");
+    assertEquals(id, tenantView.getJsonObject("lastBackup").getString("id"));
+    assertFalse(tenantView.getJsonObject("lastBackup").containsKey("actor") || tenantView.getJsonObject("lastDrill")
+        .containsKey("result"), "a tenant sees outcomes, not admin fingerprints or row counts: " + tenantView.encode());
+
+    awaitProof(suite, tenantKey);
+    HttpResponse<String> made = call(suite, "POST", "/compliance/evidence", "{\"tag\":\"backup-live\"}", "X-API-Key", tenantKey);
+    assertEquals(201, made.statusCode(), made.body());
+    JsonObject pack = Http.json(call(suite, "GET", "/compliance/evidence/" + Http.json(made).getString("id"), null,
+        "X-API-Key", tenantKey));
+    assertEquals(id, pack.getJsonObject("backupManifest").getString("id"), "the latest manifest");
+    assertEquals(manifest.getJsonObject("file"), pack.getJsonObject("backupManifest").getJsonObject("file"));
+  }
+
+  @Test
+  void aSecondRunWhileOneIsUnderWayIsRefused() throws Exception {
+    String admin = "Bearer " + SuiteHarness.ADMIN_KEY;
+    String id;
+    try (Connection locker = suite.db.jdbc(); Statement s = locker.createStatement()) {
+      // outside the service schemas: a lock on it stalls pg_dump only, so the first run stays under way
+      s.execute("CREATE TABLE IF NOT EXISTS public.api_lock_probe (id int)");
+      locker.setAutoCommit(false);
+      s.execute("LOCK TABLE public.api_lock_probe IN ACCESS EXCLUSIVE MODE");
+      try {
+        HttpResponse<String> first = call(suite, "POST", "/admin/backups", null, "Authorization", admin);
+        assertEquals(202, first.statusCode(), first.body());
+        id = Http.json(first).getJsonObject("backup").getString("id");
+        JsonObject second = assertProblem(call(suite, "POST", "/admin/backups?wait=true", null, "Authorization", admin), 409,
+            "backup.in_progress");
+        assertTrue(second.getString("detail").contains(id), second.encode());
+        JsonObject list = Http.json(call(suite, "GET", "/admin/backups", null, "Authorization", admin));
+        assertEquals(id, list.getJsonObject("running").getString("id"), list.encode());
+      } finally {
+        locker.rollback();
+      }
+    }
+    assertEquals("succeeded", awaitSettled(id).getString("status"), "the first run goes on once the lock is gone");
+  }
+
+  /** The backup once it has ended and, when it succeeded, the verification after it too (it shares the check lane). */
+  private static JsonObject awaitSettled(String id) {
+    long end = System.nanoTime() + 60_000_000_000L;
+    while (true) {
+      HttpResponse<String> r = call(suite, "GET", "/admin/backups/" + id, null, "Authorization", "Bearer " + SuiteHarness.ADMIN_KEY);
+      assertEquals(200, r.statusCode(), r.body());
+      JsonObject b = Http.json(r).getJsonObject("backup");
+      if ("failed".equals(b.getString("status")) || b.getValue("verification") != null) {
+        return b;
+      }
+      assertTrue(System.nanoTime() < end, "not settled within 60 s: " + r.body());
+      Http.sleep(100);
+    }
+  }
+
+  /** Appends an event with {@code key} and waits until a checkpoint covers it: evidence packs stop at the latest one. */
+  private static void awaitProof(SuiteHarness on, String key) {
+    HttpResponse<String> appended = Http.post(on.gateway() + "/v1/events",
+        "{\"actor\":\"alice\",\"action\":\"doc.read\",\"outcome\":\"success\"}", "X-API-Key", key,
+        "Content-Type", "application/json");
+    assertEquals(201, appended.statusCode(), appended.body());
+    long index = Http.json(appended).getLong("index");
+    long end = System.nanoTime() + 15_000_000_000L;
+    while (System.nanoTime() < end && Tenants.getWith(on.gateway() + "/v1/audit/proof/" + index, key).statusCode() != 200) {
+      Http.sleep(100);
+    }
   }
 
   @Test
@@ -134,15 +272,7 @@ class BackupApiIT {
       String gw = down.gateway();
       Tenants.create(gw, "acme");
       String key = Tenants.issue(gw, "acme", "audit:read", "audit:write").getString("secret");
-      HttpResponse<String> appended = Http.post(gw + "/v1/events", "{\"actor\":\"alice\",\"action\":\"doc.read\",\"outcome\":\"success\"}",
-          "X-API-Key", key, "Content-Type", "application/json");
-      assertEquals(201, appended.statusCode(), appended.body());
-      long index = Http.json(appended).getLong("index");
-      // evidence packs stop at the latest checkpoint: wait until one covers the event
-      long end = System.nanoTime() + 15_000_000_000L;
-      while (System.nanoTime() < end && Tenants.getWith(gw + "/v1/audit/proof/" + index, key).statusCode() != 200) {
-        Http.sleep(100);
-      }
+      awaitProof(down, key);
 
       down.running.runner("backup").stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       String admin = "Bearer " + SuiteHarness.ADMIN_KEY;
@@ -230,43 +360,6 @@ class BackupApiIT {
         throw new AssertionError("no ledger entry " + action + " for request " + requestId);
       }
       Http.sleep(100);
-    }
-  }
-
-  /**
-   * What the services sent on the bus that concerns backups: requests to backup-service (not its pings or broadcasts)
-   * and ledger appends of {@code admin.backup.*} actions. Watches only; every message goes on unchanged.
-   */
-  static final class BusWatch {
-    private final List<String> seen = new CopyOnWriteArrayList<>();
-
-    static BusWatch on(Vertx vertx) {
-      BusWatch w = new BusWatch();
-      vertx.eventBus().addOutboundInterceptor(dc -> {
-        String address = dc.message().address();
-        Object body = dc.message().body();
-        if (address.startsWith("bulwark.backup.") && !address.equals(Addresses.BACKUP_PING)
-            && !address.equals(Addresses.BACKUP_EVENTS)) {
-          w.seen.add(address);
-        } else if (address.equals(Addresses.AUDIT_APPEND) && body instanceof JsonObject j
-            && j.getValue("event") instanceof JsonObject e && e.getString("action", "").startsWith("admin.backup")) {
-          w.seen.add(address + " " + e.getString("action"));
-        }
-        dc.next();
-      });
-      return w;
-    }
-
-    int size() {
-      return seen.size();
-    }
-
-    List<String> since(int mark) {
-      return List.copyOf(seen.subList(mark, seen.size()));
-    }
-
-    List<String> addresses() {
-      return List.copyOf(seen);
     }
   }
 }

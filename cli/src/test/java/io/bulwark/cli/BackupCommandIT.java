@@ -40,6 +40,7 @@ class BackupCommandIT {
 
   @Test
   void operatorRunsListsVerifiesDrillsAndRestoresABackup() throws Exception {
+    io.bulwark.shared.test.ExternalTool.require("pg_dump", "postgresql-client");
     Path backups = dir.resolve("backups");
     try (TestPostgres db = TestPostgres.create("backup_cli")) {
       Map<String, String> env = SuiteJarEnv.of(db.databaseUrl(), ADMIN_KEY, dir.resolve("data"));

@@ -49,6 +49,7 @@ class BackupApiIT {
 
   @BeforeAll
   static void start() throws Exception {
+    io.bulwark.shared.test.ExternalTool.require("pg_dump", "postgresql-client");
     backups = Files.createTempDirectory("bulwark-backup-api-");
     suite = new SuiteHarness("backup_api", Map.of(
         "BULWARK_REGULATOR_ACCESS_CODES", "fca:" + OperationsApiIT.sha256Hex(OperationsApiIT.REGULATOR_CODE),

@@ -39,6 +39,7 @@ class BackupCrashIT {
 
   @Test
   void aBackupKilledMidRunIsFailedInterruptedAfterARestartAndLeavesNothing() throws Exception {
+    io.bulwark.shared.test.ExternalTool.require("pg_dump", "postgresql-client");
     Path backups = dir.resolve("backups");
     try (TestPostgres db = TestPostgres.create("backup_crash")) {
       Map<String, String> env = env(db, backups);

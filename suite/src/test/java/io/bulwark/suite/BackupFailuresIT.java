@@ -112,6 +112,9 @@ class BackupFailuresIT {
     if (suite != null) {
       suite.close();
     }
+    if (dir != null) {
+      TestServices.deleteTree(dir);
+    }
   }
 
   @Test

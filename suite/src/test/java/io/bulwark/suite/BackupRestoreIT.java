@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bulwark.shared.bus.Addresses;
 import io.bulwark.shared.test.Http;
 import io.bulwark.shared.test.TestPostgres;
+import io.bulwark.shared.test.TestServices;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -57,6 +58,9 @@ class BackupRestoreIT {
     }
     if (suite != null) {
       suite.close();
+    }
+    if (dir != null) {
+      TestServices.deleteTree(dir);
     }
   }
 

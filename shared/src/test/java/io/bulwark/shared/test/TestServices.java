@@ -25,7 +25,8 @@ public final class TestServices {
     // generated development keys and archives go to a scratch directory, never into the module's working directory
     try {
       Path data = Files.createTempDirectory("bulwark-it-");
-      data.toFile().deleteOnExit();
+      // keys, archives and backups the services wrote go when the test JVM ends
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(data)));
       env.put("BULWARK_DATA_DIR", data.toString());
     } catch (java.io.IOException e) {
       throw new IllegalStateException("no temporary directory for the services' data: " + e.getMessage(), e);
@@ -36,6 +37,15 @@ public final class TestServices {
       env.put(p + "HTTP_PORT", "0");
     }
     return env;
+  }
+
+  /** Best effort: a test's scratch folder and everything in it. */
+  public static void deleteTree(Path root) {
+    try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+      all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException | RuntimeException e) {
+      // nothing to keep: a leftover temp folder is not worth failing a test run over
+    }
   }
 
   public static Bulwark start(List<BulwarkService> services, Map<String, String> env) {

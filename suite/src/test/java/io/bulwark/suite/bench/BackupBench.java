@@ -141,10 +141,10 @@ public final class BackupBench {
       // once, so every schema is migrated and audit-service has made its signing key and registered it
       TestServices.stop(TestServices.start(services, env));
       long g0 = System.nanoTime();
-      long avgEntry = writeLedger(db, n, Path.of(env.get("BULWARK_DATA_DIR")));
+      long avgEntry = BenchDatabase.writeLedger(db, n, Path.of(env.get("BULWARK_DATA_DIR")));
       double ledgerS = (System.nanoTime() - g0) / 1e9;
       long p0 = System.nanoTime();
-      long paddingBytes = pad(db, paddingMb, targetMb);
+      long paddingBytes = BenchDatabase.pad(db, paddingMb, targetMb);
       double padS = (System.nanoTime() - p0) / 1e9;
       long dbBytes;
       try (Connection c = db.jdbc()) {
@@ -244,7 +244,7 @@ public final class BackupBench {
           + " time includes its own)%n", createDrop[0], createDrop[1]);
       printDrillSteps(drills);
       if (profile) {
-        profileBackup(running, url, pgDump, dumps);
+        BackupProfile.profileBackup(running, url, pgDump, dumps);
       }
     } finally {
       if (running != null) {
@@ -260,133 +260,6 @@ public final class BackupBench {
       }
     }
   }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // generating the database
-
-  /**
-   * Appends entries to the ledger the first start left (its own few entries), as audit-service's writer would: canonical
-   * bytes, leaf hash, search columns, a time per group of 1000, every full tile, then a checkpoint at {@code n} signed
-   * with the service's own key. Returns the average entry size in bytes.
-   */
-  static long writeLedger(TestPostgres db, long n, Path dataDir) throws Exception {
-    NoteSigner signer = NoteSigner.fromPkcs8Pem(ORIGIN, Files.readString(dataDir.resolve(SigningKeySource.DEV_KEY_FILE)));
-    TreeState tree = TreeState.empty();
-    long entryBytes = 0;
-    try (Connection c = db.jdbc()) {
-      c.setAutoCommit(false);
-      List<byte[]> existing = new ArrayList<>();
-      Instant last;
-      try (Statement s = c.createStatement()) {
-        try (ResultSet rs = s.executeQuery("SELECT idx, leaf_hash FROM audit.entries ORDER BY idx")) {
-          while (rs.next()) {
-            if (rs.getLong(1) != existing.size()) {
-              throw new IllegalStateException("the ledger is not dense at " + existing.size());
-            }
-            existing.add(rs.getBytes(2));
-          }
-        }
-        try (ResultSet rs = s.executeQuery("SELECT coalesce(max(entry_time), now()) FROM audit.entries")) {
-          rs.next();
-          last = rs.getTimestamp(1).toInstant();
-        }
-      }
-      long k = existing.size();
-      if (k >= n) {
-        throw new IllegalStateException("the ledger already holds " + k + " entries; ENTRIES must be larger");
-      }
-      tree.append(existing); // their full tiles (if any) are stored already
-      Random random = new Random(42);
-      String[] actions = {"user.login", "user.logout", "key.rotated", "order.placed", "order.refunded", "policy.changed",
-          "route.updated", "export.downloaded"};
-      String[] outcomes = {"success", "success", "success", "failure", "denied"};
-      String[] agents = {"Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0", "Mozilla/5.0 (Macintosh) Safari/605.1.15", "curl/8.5.0",
-          "bulwark-cli/0.1.0"};
-      List<FullTile> tiles = new ArrayList<>();
-      CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY audit.entries (idx, idempotency_id, entry, leaf_hash,"
-          + " entry_time, category, tenant, actor, action, outcome, request_id) FROM STDIN (FORMAT csv)");
-      HexFormat hex = HexFormat.of();
-      StringBuilder csv = new StringBuilder(1 << 22);
-      List<byte[]> leaves = new ArrayList<>(8192);
-      for (long i = k; i < n; i++) {
-        Instant time = last.plusMillis(1 + (i - k) / 1000);
-        int t = random.nextInt(500);
-        String tenant = "tenant-" + t;
-        AuditEvent e = new AuditEvent(i % 3 == 0 ? "gateway" : "audit", tenant, "user-" + random.nextInt(20_000) + "@" + tenant + ".example",
-            actions[random.nextInt(actions.length)], outcomes[random.nextInt(outcomes.length)], "order/" + (i * 7919 % 1_000_003),
-            "req-" + Long.toHexString(random.nextLong()), "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(256),
-            new JsonObject().put("attempt", random.nextInt(5)).put("mfa", random.nextBoolean())
-                .put("userAgent", agents[random.nextInt(agents.length)]).put("session", Long.toHexString(random.nextLong())));
-        byte[] entry = CanonicalEntry.of(i, time, e);
-        byte[] leaf = MerkleHash.leafHash(entry);
-        entryBytes += entry.length;
-        leaves.add(leaf);
-        csv.append(i).append(',').append(new UUID(random.nextLong(), random.nextLong())).append(",\\x").append(hex.formatHex(entry))
-            .append(",\\x").append(hex.formatHex(leaf)).append(',').append(time).append(',').append(e.category()).append(',')
-            .append(e.tenant()).append(',').append(e.actor()).append(',').append(e.action()).append(',').append(e.outcome())
-            .append(',').append(e.requestId()).append('\n');
-        if (leaves.size() == 8192 || i == n - 1) {
-          tiles.addAll(tree.append(leaves));
-          leaves.clear();
-          byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
-          copy.writeToCopy(bytes, 0, bytes.length);
-          csv.setLength(0);
-        }
-      }
-      copy.endCopy();
-      try (PreparedStatement s = c.prepareStatement("INSERT INTO audit.tiles (level, idx, hashes) VALUES (?, ?, ?)")) {
-        for (FullTile tile : tiles) {
-          s.setShort(1, (short) tile.level());
-          s.setLong(2, tile.index());
-          s.setBytes(3, tile.hashes());
-          s.addBatch();
-        }
-        s.executeBatch();
-      }
-      String note = signer.sign(new Checkpoint(ORIGIN, n, tree.root(), List.of()).body());
-      try (PreparedStatement cp = c.prepareStatement("INSERT INTO audit.checkpoints (tree_size, root_hash, note, key_id) VALUES (?, ?, ?, ?)")) {
-        cp.setLong(1, n);
-        cp.setBytes(2, tree.root());
-        cp.setString(3, note);
-        cp.setString(4, HexFormat.of().formatHex(signer.verifierKey().keyId()));
-        cp.executeUpdate();
-      }
-      c.commit();
-      return entryBytes / (n - k);
-    }
-  }
-
-  /**
-   * Fills schema bench_padding with document rows until it holds paddingMb, or (paddingMb < 0) until the database holds
-   * targetMb and the padding at least a tenth of that.
-   */
-  static long pad(TestPostgres db, long paddingMb, long targetMb) throws Exception {
-    try (Connection c = db.jdbc(); Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA bench_padding");
-      s.execute("CREATE TABLE bench_padding.documents (id bigint PRIMARY KEY, created_at timestamptz NOT NULL, owner text NOT NULL,"
-          + " title text NOT NULL, body text NOT NULL, digest bytea NOT NULL)");
-      s.execute("CREATE INDEX documents_owner ON bench_padding.documents (owner, created_at)");
-      String size = "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace"
-          + " WHERE s.nspname = 'bench_padding' AND c.relkind = 'r'";
-      long next = 1;
-      int chunk = 50_000;
-      // by default up to targetMb, but never less than a tenth of it: the dump always holds tables of no service
-      while (paddingMb < 0 ? longQuery(c, "SELECT pg_database_size(current_database())") < targetMb * 1024 * 1024
-              || longQuery(c, size) < targetMb * 1024 * 1024 / 10
-          : longQuery(c, size) < paddingMb * 1024 * 1024) {
-        s.execute("INSERT INTO bench_padding.documents SELECT i, now() - i * interval '1 second', 'owner-' || (i % 5000),"
-            + " 'document ' || i || ' ' || md5(i::text), md5(random()::text) || ' ' || md5(random()::text) || ' ' || md5(random()::text)"
-            + " || ' ' || md5(random()::text) || ' ' || md5(random()::text) || ' ' || md5(random()::text),"
-            + " decode(md5(random()::text) || md5(random()::text), 'hex') FROM generate_series(" + next + ", " + (next + chunk - 1) + ") i");
-        next += chunk;
-      }
-      s.execute("VACUUM (ANALYZE)");
-      return longQuery(c, size);
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // the peers
 
   /** {@code pg_dump -Fc --file}: wall seconds. */
   static double peerDump(Path pgDump, DatabaseUrl url, Path file) throws Exception {
@@ -443,75 +316,11 @@ public final class BackupBench {
     }
   }
 
+
   // ---------------------------------------------------------------------------------------------------------------
   // Bulwark over the bus
 
-  static final class Bus {
-    private final Bulwark running;
 
-    Bus(Bulwark running) {
-      this.running = running;
-    }
-
-    JsonObject request(String address, JsonObject body) {
-      try {
-        return running.vertx().eventBus().<JsonObject>request(address, body.put("v", 1), new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
-            .toCompletionStage().toCompletableFuture().get(TIMEOUT_MS + 5000, TimeUnit.MILLISECONDS).body();
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (e.getCause() instanceof ReplyException re) {
-          throw new IllegalStateException(address + " failed (" + re.failureCode() + "): " + re.getMessage());
-        }
-        throw new IllegalStateException(e);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    JsonObject backup() {
-      JsonObject b = request(Addresses.BACKUP_RUN, new JsonObject().put("trigger", "manual").put("actor", "bench").put("wait", true))
-          .getJsonObject("backup");
-      if (!"succeeded".equals(b.getString("status"))) {
-        throw new IllegalStateException("the backup did not succeed: " + b.encode());
-      }
-      return b;
-    }
-
-    /** A drill of {@code id}; its scratch database is noted for the shell's clean-up as soon as the check shows it. */
-    JsonObject drill(String id) {
-      Thread watcher = new Thread(() -> {
-        try {
-          while (!Thread.currentThread().isInterrupted()) {
-            for (Object o : get(id).getJsonArray("checks", new JsonArray())) {
-              JsonObject c = (JsonObject) o;
-              if ("drill".equals(c.getString("kind")) && "running".equals(c.getString("status")) && c.getString("database") != null) {
-                remember("db", c.getString("database"));
-                return;
-              }
-            }
-            Thread.sleep(100);
-          }
-        } catch (InterruptedException | RuntimeException e) {
-          // the drill ended first (and dropped its database) or the suite is going away
-        }
-      }, "bench-drill-watcher");
-      watcher.setDaemon(true);
-      watcher.start();
-      try {
-        JsonObject c = request(Addresses.BACKUP_CHECK, new JsonObject().put("id", id).put("kind", "drill").put("actor", "bench")
-            .put("wait", true)).getJsonObject("check");
-        if (!"passed".equals(c.getString("status"))) {
-          throw new IllegalStateException("the drill did not pass: " + c.encode());
-        }
-        return c;
-      } finally {
-        watcher.interrupt();
-      }
-    }
-
-    JsonObject get(String id) {
-      return request(Addresses.BACKUP_GET, new JsonObject().put("id", id));
-    }
-  }
 
   static void awaitReady(Bulwark running, List<BulwarkService> services) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -591,88 +400,6 @@ public final class BackupBench {
     System.out.printf("drill: ledger step verified %d entries against %d checkpoint(s), median %.0f entries/s; row counts over %d tables,"
             + " %d rows%n", last.getJsonObject("verification").getLong("entries"), last.getJsonObject("verification").getLong("checkpoints"),
         median(rates), counts.getInteger("tables"), counts.getLong("rows"));
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // where the backup's extra time goes
-
-  /**
-   * The manifest's queries as BackupRunner runs them (before pg_dump starts), and pg_dump's output through this JVM:
-   * discarded, SHA-256, SHA-256 plus AES-256-GCM (the service's layers), each once.
-   */
-  static void profileBackup(Bulwark running, DatabaseUrl url, Path pgDump, Path dumps) throws Exception {
-    PgConnectOptions connect = new PgConnectOptions().setHost(url.host()).setPort(url.port()).setDatabase(url.database())
-        .setUser(url.user());
-    if (url.password() != null) {
-      connect.setPassword(url.password());
-    }
-    Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1)).connectingTo(connect).using(running.vertx()).build();
-    try {
-      for (int i = 0; i < 2; i++) {
-        long t0 = System.nanoTime();
-        long[] ms = new long[4];
-        pool.withConnection(conn -> conn.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
-            .compose(x -> conn.query("SELECT pg_export_snapshot()").execute())
-            .compose(x -> timedFuture(DatabaseFacts.server(conn), ms, 0, t0))
-            .compose(x -> timedFuture(DatabaseFacts.heads(conn, BackupSettings.SERVICE_SCHEMAS), ms, 1, System.nanoTime()))
-            .compose(x -> timedFuture(DatabaseFacts.ledger(conn), ms, 2, System.nanoTime()))
-            .compose(x -> timedFuture(DatabaseFacts.rowCounts(conn, BackupSettings.SERVICE_SCHEMAS), ms, 3, System.nanoTime()))
-            .eventually(() -> conn.query("ROLLBACK").execute()))
-            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
-        if (i == 1) {
-          System.out.printf("profile: manifest facts before pg_dump starts: %d ms in all (server %d, heads %d, ledger %d, exact row counts %d),"
-              + " run one after the other here; the service sends them together on one connection%n",
-              (System.nanoTime() - t0) / 1_000_000, ms[0], ms[1], ms[2], ms[3]);
-        }
-      }
-    } finally {
-      pool.close();
-    }
-    BackupKey key = BackupKey.generate();
-    List<String> command = List.of(pgDump.toString(), "--format=custom", "--no-password", "--dbname=" + ConnInfo.of(url, "bench-pg_dump"));
-    String[] names = {"pg_dump --file (peer)", "pg_dump | JVM, discarded", "pg_dump | JVM, SHA-256 to a file",
-        "pg_dump | JVM, AES-256-GCM + SHA-256 to a file"};
-    double[] s = new double[names.length];
-    Path out = dumps.resolve("profile.out");
-    s[0] = peerDump(pgDump, url, out);
-    for (int mode = 1; mode < names.length; mode++) {
-      Files.deleteIfExists(out);
-      long t0 = System.nanoTime();
-      try (OutputStream file = Files.newOutputStream(out)) {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        OutputStream sink = switch (mode) {
-          case 1 -> OutputStream.nullOutputStream();
-          case 2 -> new DigestOutputStream(file, sha);
-          default -> ChunkedEncryption.encrypt(new DigestOutputStream(file, sha), key);
-        };
-        ChildProcess.Result result = ChildProcess.run(new ChildProcess.Spec(command, ConnInfo.environment(url), null, sink,
-            Duration.ofHours(2)));
-        if (!result.succeeded()) {
-          throw new IllegalStateException("pg_dump failed: " + result.stderrTail());
-        }
-        sink.close(); // seals the last chunk
-      }
-      if (mode > 1) {
-        // durable, as the service's storage and pg_dump --file make their files
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(out, StandardOpenOption.WRITE)) {
-          channel.force(true);
-        }
-      }
-      s[mode] = (System.nanoTime() - t0) / 1e9;
-    }
-    Files.deleteIfExists(out);
-    StringBuilder b = new StringBuilder("profile: one run each:");
-    for (int i = 0; i < names.length; i++) {
-      b.append(String.format(" %s %.1f s (%.2f);", names[i], s[i], s[i] / s[0]));
-    }
-    System.out.println(b);
-  }
-
-  private static Future<Void> timedFuture(Future<?> f, long[] ms, int i, long t0) {
-    return f.map(x -> {
-      ms[i] = (System.nanoTime() - t0) / 1_000_000;
-      return null;
-    });
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -1,12 +1,8 @@
 package io.bulwark.backup;
 
-import io.bulwark.backup.catalog.BackupCatalog;
 import io.bulwark.backup.catalog.BackupRow;
 import io.bulwark.backup.catalog.CheckRow;
-import io.bulwark.backup.storage.BackupStorage;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -29,26 +25,10 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  */
 final class BackupChecks {
   private static final Logger LOG = LoggerFactory.getLogger(BackupChecks.class);
-  private final Vertx vertx;
-  private final BackupSettings settings;
-  private final BackupStorage storage;
-  private final PgTools tools;
-  private final BackupCatalog catalog;
-  private final Pool source;
-  private final BackupJournal journal;
-  private final BackupMetrics metrics;
-  private final WorkerExecutor worker;
+  private final BackupParts parts;
 
   BackupChecks(BackupParts parts) {
-    this.vertx = parts.vertx();
-    this.settings = parts.settings();
-    this.storage = parts.storage();
-    this.tools = parts.tools();
-    this.catalog = parts.catalog();
-    this.source = parts.source();
-    this.journal = parts.journal();
-    this.metrics = parts.metrics();
-    this.worker = parts.worker();
+    this.parts = parts;
   }
 
   /** Runs an already recorded check ({@code check} is its 'running' row) to its verdict, and records the verdict. */
@@ -73,15 +53,20 @@ final class BackupChecks {
       } else {
         LOG.info("backup {} of {} passed in {} ms", check.kind(), backup.id(), ms, kv("event", "backup.check_passed"), kv("kind", check.kind()));
       }
-      metrics.checked(check.kind(), failure == null, Instant.now());
-      return catalog.finishCheck(check.id(), status, reason, detail, result, ms).compose(done -> {
-        journal.publish(eventType(check.kind(), failure == null), backup.id(), check.id(),
+      parts.metrics().checked(check.kind(), failure == null, Instant.now());
+      return parts.catalog().finishCheck(check.id(), status, reason, detail, result, ms).compose(done -> {
+        parts.journal().publish(eventType(check.kind(), failure == null), backup.id(), check.id(),
             new JsonObject().put("status", status).put("reason", reason).put("durationMs", ms));
-        return journal.record("check:" + check.id(), "backup." + check.kind(), failure == null ? "success" : "failure",
+        return parts.journal().record("check:" + check.id(), "backup." + check.kind(), failure == null ? "success" : "failure",
             check.actor(), check.requestId(), backup.id(), new JsonObject().put("check", check.id()).put("reason", reason)
                 .put("durationMs", ms).put("sha256", backup.sha256())).map(done);
       });
     });
+  }
+
+  /** Every key this service holds, by id: the current one and the previous ones. */
+  private java.util.function.Function<String, io.bulwark.backup.crypto.BackupKey> keys() {
+    return io.bulwark.backup.crypto.ChunkedEncryption.keyRing(parts.settings().keys().values());
   }
 
   private static String eventType(String kind, boolean passed) {
@@ -104,13 +89,13 @@ final class BackupChecks {
   /** The manifest beside the file, which must be the one the catalog recorded when the backup succeeded. */
   private Future<JsonObject> manifest(BackupRow backup, JsonArray steps) {
     long t0 = System.nanoTime();
-    return worker.executeBlocking(() -> {
+    return parts.worker().executeBlocking(() -> {
       byte[] bytes;
-      try (InputStream in = storage.open(BackupRunner.manifestName(backup.id()))) {
+      try (InputStream in = parts.storage().open(BackupRunner.manifestName(backup.id()))) {
         bytes = in.readAllBytes();
       } catch (NoSuchFileException e) {
         throw new BackupFailure("missing-manifest", "the manifest " + BackupRunner.manifestName(backup.id()) + " is not in "
-            + storage.describe() + "; without it nothing can be checked against what was dumped");
+            + parts.storage().describe() + "; without it nothing can be checked against what was dumped");
       } catch (IOException e) {
         throw new BackupFailure("storage-failed", "could not read the manifest: " + e.getMessage());
       }
@@ -132,9 +117,9 @@ final class BackupChecks {
 
   private Future<Void> verify(BackupRow backup, JsonObject manifest, JsonArray steps) {
     long t0 = System.nanoTime();
-    return worker.executeBlocking(() -> {
-      ArchiveReader.Pass pass = ArchiveReader.restore(storage, backup.fileName(), backup.bytes(), backup.sha256(), backup.keyId(),
-          io.bulwark.backup.crypto.ChunkedEncryption.keyRing(settings.keys().values()), List.of(tools.pgRestore().toString(), "--file=/dev/null"), java.util.Map.of(), settings.checkTimeout());
+    return parts.worker().executeBlocking(() -> {
+      ArchiveReader.Pass pass = ArchiveReader.restore(parts.storage(), backup.fileName(), backup.bytes(), backup.sha256(), backup.keyId(),
+          keys(), List.of(parts.tools().pgRestore().toString(), "--file=/dev/null"), java.util.Map.of(), parts.settings().checkTimeout());
       steps.add(passStep(t0, pass, "pg_restore to /dev/null"));
       return null;
     }, false);
@@ -142,20 +127,22 @@ final class BackupChecks {
 
   private Future<Void> intoDatabase(CheckRow check, BackupRow backup, JsonObject manifest, JsonArray steps, JsonObject result,
                                     boolean keep) {
-    ScratchDatabase target = new ScratchDatabase(vertx, source, settings.source().withDatabase(check.database()));
+    ScratchDatabase target = new ScratchDatabase(parts.vertx(), parts.source(), parts.settings().source().withDatabase(check.database()));
     long t0 = System.nanoTime();
-    Future<Void> restored = ScratchDatabase.refuse(source, target.name(), settings.source().database()).compose(refusal -> refusal != null
+    String live = parts.settings().source().database();
+    Future<Void> restored = ScratchDatabase.refuse(parts.source(), target.name(), live).compose(refusal -> refusal != null
         ? Future.failedFuture(new BackupFailure("restore-refused", refusal))
-        : target.create().compose(x -> worker.executeBlocking(() -> {
-          ArchiveReader.Pass pass = ArchiveReader.restore(storage, backup.fileName(), backup.bytes(), backup.sha256(), backup.keyId(),
-              io.bulwark.backup.crypto.ChunkedEncryption.keyRing(settings.keys().values()), List.of(tools.pgRestore().toString(), "--dbname=" + ConnInfo.of(target.url(), "bulwark-pg_restore"), "--no-owner",
+        : target.create().compose(x -> parts.worker().executeBlocking(() -> {
+          ArchiveReader.Pass pass = ArchiveReader.restore(parts.storage(), backup.fileName(), backup.bytes(), backup.sha256(), backup.keyId(),
+              keys(), List.of(parts.tools().pgRestore().toString(),
+                  "--dbname=" + ConnInfo.of(target.url(), "bulwark-pg_restore"), "--no-owner",
                   "--no-privileges", "--exit-on-error", "--single-transaction"),
-              ConnInfo.environment(target.url()), settings.checkTimeout());
+              ConnInfo.environment(target.url()), parts.settings().checkTimeout());
           steps.add(passStep(t0, pass, "pg_restore into " + target.name()));
           return null;
         }, false)).compose(x -> {
           Pool pool = target.open();
-          return RestoredDatabaseCheck.run(vertx, pool, manifest, settings.schemas(), steps)
+          return RestoredDatabaseCheck.run(parts.vertx(), pool, manifest, parts.settings().schemas(), steps)
               .compose(y -> keep ? promotion(pool, target, manifest, result) : Future.<Void>succeededFuture())
               .eventually(pool::close);
         }));
@@ -180,7 +167,8 @@ final class BackupChecks {
 
   /** Compares the restored heads with the live ones: promotion must not put the running build behind its schema. */
   private Future<Void> promotion(Pool restored, ScratchDatabase target, JsonObject manifest, JsonObject result) {
-    return Future.all(DatabaseFacts.heads(restored, settings.schemas()), DatabaseFacts.heads(source, settings.schemas()))
+    List<String> schemas = parts.settings().schemas();
+    return Future.all(DatabaseFacts.heads(restored, schemas), DatabaseFacts.heads(parts.source(), schemas))
         .compose(all -> {
           JsonObject restoredHeads = all.resultAt(0);
           JsonObject liveHeads = all.resultAt(1);

@@ -1,15 +1,11 @@
 package io.bulwark.backup;
 
-import io.bulwark.backup.catalog.BackupCatalog;
 import io.bulwark.backup.catalog.BackupRow;
 import io.bulwark.backup.crypto.BackupKey;
 import io.bulwark.backup.crypto.ChunkedEncryption;
 import io.bulwark.backup.pg.PgClientTools;
-import io.bulwark.backup.storage.BackupStorage;
 import io.vertx.core.Future;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -31,24 +27,11 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 final class BackupRunner {
   private static final Logger LOG = LoggerFactory.getLogger(BackupRunner.class);
   static final String FORMAT = "bulwark-backup-manifest/v1";
-  private final BackupSettings settings;
-  private final BackupStorage storage;
-  private final PgTools tools;
-  private final BackupCatalog catalog;
-  private final Pool source;
-  private final BackupJournal journal;
-  private final BackupMetrics metrics;
-  private final WorkerExecutor worker;
+
+  private final BackupParts parts;
 
   BackupRunner(BackupParts parts) {
-    this.settings = parts.settings();
-    this.storage = parts.storage();
-    this.tools = parts.tools();
-    this.catalog = parts.catalog();
-    this.source = parts.source();
-    this.journal = parts.journal();
-    this.metrics = parts.metrics();
-    this.worker = parts.worker();
+    this.parts = parts;
   }
 
   static String fileName(String id) {
@@ -63,11 +46,11 @@ final class BackupRunner {
   Future<BackupRow> run(BackupRow started) {
     String id = started.id();
     Instant t0 = Instant.now();
-    journal.publish("backup.started", id, null, new JsonObject().put("trigger", started.trigger()));
+    parts.journal().publish("backup.started", id, null, new JsonObject().put("trigger", started.trigger()));
     LOG.info("backup {} started ({})", id, started.trigger(), kv("event", "backup.started"), kv("backup", id));
-    return source.getConnection().compose(conn -> dump(conn, id, t0).eventually(conn::close))
+    return parts.source().getConnection().compose(conn -> dump(conn, id, t0).eventually(conn::close))
         .transform(ar -> ar.succeeded() ? succeeded(started, ar.result(), t0) : failed(started, runFailure(ar.cause())))
-        .compose(x -> catalog.find(id)).map(java.util.Optional::orElseThrow);
+        .compose(x -> parts.catalog().find(id)).map(java.util.Optional::orElseThrow);
   }
 
   /** Anything but a verdict of the pipeline happened while reading the source database. */
@@ -81,24 +64,25 @@ final class BackupRunner {
   private Future<Done> dump(SqlConnection conn, String id, Instant t0) {
     return conn.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
         // the manifest's counts must not wait forever behind someone's lock, any more than pg_dump may
-        .compose(x -> conn.query("SET LOCAL lock_timeout = " + settings.lockWaitTimeout().toMillis()).execute())
+        .compose(x -> conn.query("SET LOCAL lock_timeout = " + parts.settings().lockWaitTimeout().toMillis()).execute())
         .compose(x -> conn.query("SELECT pg_export_snapshot()").execute())
         .compose(rs -> {
           String snapshot = rs.iterator().next().getString(0);
-          return Future.all(DatabaseFacts.server(conn), DatabaseFacts.heads(conn, settings.schemas()), DatabaseFacts.ledger(conn),
-              DatabaseFacts.rowCounts(conn, settings.schemas())).compose(facts -> worker.executeBlocking(() -> {
-                PgClientTools.Version client = tools.dumpVersion();
+          return Future.all(DatabaseFacts.server(conn), DatabaseFacts.heads(conn, parts.settings().schemas()), DatabaseFacts.ledger(conn),
+              DatabaseFacts.rowCounts(conn, parts.settings().schemas())).compose(facts -> parts.worker().executeBlocking(() -> {
+                PgClientTools.Version client = parts.tools().dumpVersion();
                 JsonObject server = facts.resultAt(0);
                 String problem = PgClientTools.compatibility(client, PgClientTools.parseServerVersion(server.getString("serverVersion")));
                 if (problem != null) {
                   throw new BackupFailure("pg_dump-incompatible", problem);
                 }
-                List<String> command = new ArrayList<>(List.of(tools.pgDump().toString(), "--format=custom", "--no-password",
-                    "--snapshot=" + snapshot, "--lock-wait-timeout=" + settings.lockWaitTimeout().toMillis(),
-                    "--dbname=" + ConnInfo.of(settings.source(), "bulwark-pg_dump")));
-                Map<String, String> env = ConnInfo.environment(settings.source());
-                BackupKey key = settings.key();
-                DumpPipeline.Written written = DumpPipeline.dump(storage, fileName(id), command, env, key, settings.runTimeout());
+                List<String> command = new ArrayList<>(List.of(parts.tools().pgDump().toString(), "--format=custom", "--no-password",
+                    "--snapshot=" + snapshot, "--lock-wait-timeout=" + parts.settings().lockWaitTimeout().toMillis(),
+                    "--dbname=" + ConnInfo.of(parts.settings().source(), "bulwark-pg_dump")));
+                Map<String, String> env = ConnInfo.environment(parts.settings().source());
+                BackupKey key = parts.settings().key();
+                DumpPipeline.Written written = DumpPipeline.dump(parts.storage(), fileName(id), command, env, key,
+                    parts.settings().runTimeout());
                 Instant finished = Instant.now();
                 JsonObject manifest = new JsonObject().put("format", FORMAT).put("id", id).put("startedAt", t0.toString())
                     .put("finishedAt", finished.toString()).put("durationMs", finished.toEpochMilli() - t0.toEpochMilli())
@@ -111,9 +95,9 @@ final class BackupRunner {
                         .put("chunkBytes", ChunkedEncryption.DEFAULT_CHUNK).put("keyId", key.keyId()));
                 byte[] bytes = manifest.encodePrettily().getBytes(StandardCharsets.UTF_8);
                 try {
-                  DumpPipeline.writeSmall(storage, manifestName(id), bytes);
+                  DumpPipeline.writeSmall(parts.storage(), manifestName(id), bytes);
                 } catch (java.io.IOException e) {
-                  storage.delete(fileName(id));
+                  parts.storage().delete(fileName(id));
                   throw new BackupFailure("storage-failed", "could not write the manifest: " + e.getMessage());
                 }
                 return new Done(written, manifest, HexFormat.of().formatHex(DumpPipeline.sha256().digest(bytes)),
@@ -126,19 +110,19 @@ final class BackupRunner {
   private Future<Void> succeeded(BackupRow started, Done done, Instant t0) {
     String id = started.id();
     DumpPipeline.Written w = done.written();
-    return catalog.succeed(id, w.fileName(), w.storedBytes(), w.sha256(), done.keyId(), done.manifest(), done.manifestSha256())
+    return parts.catalog().succeed(id, w.fileName(), w.storedBytes(), w.sha256(), done.keyId(), done.manifest(), done.manifestSha256())
         .recover(err -> {
           // not listed, so not kept: the files go, and the run is recorded as failed if the catalog lets us
-          worker.executeBlocking(() -> {
-            storage.delete(w.fileName());
-            storage.delete(manifestName(id));
+          parts.worker().executeBlocking(() -> {
+            parts.storage().delete(w.fileName());
+            parts.storage().delete(manifestName(id));
             return null;
           }, false);
           return Future.failedFuture(err);
         })
         .compose(x -> {
           long ms = Instant.now().toEpochMilli() - t0.toEpochMilli();
-          metrics.succeeded(Instant.now(), ms, w.storedBytes());
+          parts.metrics().succeeded(Instant.now(), ms, w.storedBytes());
           LOG.info("backup {} succeeded: {} bytes in {} ms, sha256 {}", id, w.storedBytes(), ms, w.sha256(),
               kv("event", "backup.succeeded"), kv("backup", id));
           JsonObject ledger = done.manifest().getJsonObject("ledger");
@@ -146,8 +130,8 @@ final class BackupRunner {
           JsonObject details = new JsonObject().put("sha256", w.sha256()).put("bytes", w.storedBytes())
               .put("manifestSha256", done.manifestSha256()).put("encrypted", done.keyId() != null)
               .put("checkpointSize", cp == null ? null : cp.getLong("size")).put("durationMs", ms);
-          journal.publish("backup.succeeded", id, null, details.copy());
-          return journal.record("backup:" + id, "backup.succeeded", "success", started.actor(), started.requestId(), id, details)
+          parts.journal().publish("backup.succeeded", id, null, details.copy());
+          return parts.journal().record("backup:" + id, "backup.succeeded", "success", started.actor(), started.requestId(), id, details)
               .<Void>mapEmpty();
         })
         .recover(err -> failed(started, BackupChecks.asFailure(err)));
@@ -155,13 +139,13 @@ final class BackupRunner {
 
   private Future<Void> failed(BackupRow started, BackupFailure failure) {
     String id = started.id();
-    metrics.failed(Instant.now(), failure.reason());
+    parts.metrics().failed(Instant.now(), failure.reason());
     LOG.error("backup {} failed: {} ({})", id, failure.reason(), failure.detail(), kv("event", "backup.failed"), kv("backup", id),
         kv("reason", failure.reason()));
     JsonObject details = new JsonObject().put("reason", failure.reason()).put("detail", failure.detail());
-    journal.publish("backup.failed", id, null, details.copy());
-    return catalog.fail(id, failure.reason(), failure.detail())
-        .compose(x -> journal.record("backup:" + id, "backup.failed", "failure", started.actor(), started.requestId(), id, details))
+    parts.journal().publish("backup.failed", id, null, details.copy());
+    return parts.catalog().fail(id, failure.reason(), failure.detail())
+        .compose(x -> parts.journal().record("backup:" + id, "backup.failed", "failure", started.actor(), started.requestId(), id, details))
         .mapEmpty();
   }
 }

@@ -4,8 +4,7 @@ import io.bulwark.backup.catalog.BackupCatalog;
 import io.bulwark.backup.catalog.BackupRow;
 import io.bulwark.backup.catalog.CheckRow;
 import io.bulwark.shared.bus.Addresses;
-import io.bulwark.shared.bus.BusErrors;
-import io.bulwark.shared.bus.Versions;
+import io.bulwark.shared.bus.BusAnswers;
 import io.bulwark.shared.http.ApiException;
 import io.bulwark.shared.http.ErrorCodes;
 import io.vertx.core.Future;
@@ -17,12 +16,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** backup-service's bus API ({@code bulwark.backup.*}): validates each message, then answers from the catalog or the lanes. */
 final class BackupConsumers {
-  private static final Logger LOG = LoggerFactory.getLogger(BackupConsumers.class);
   static final Pattern BACKUP_ID = Pattern.compile("b-[0-9]{8}T[0-9]{6}Z-[0-9a-f]{4}");
   private final BackupOperations operations;
   private final BackupCatalog catalog;
@@ -47,25 +43,9 @@ final class BackupConsumers {
   }
 
   private static void answer(Message<JsonObject> m, Function<JsonObject, Future<JsonObject>> handler) {
-    Future<JsonObject> reply;
-    try {
-      JsonObject body = m.body() == null ? new JsonObject() : m.body();
-      Versions.require(body, 1, m.address());
-      reply = handler.apply(body);
-    } catch (ApiException e) {
-      reply = Future.failedFuture(e);
-    } catch (RuntimeException e) {
-      reply = Future.failedFuture(ApiException.badRequest(String.valueOf(e.getMessage())));
-    }
-    reply.onSuccess(r -> m.reply(r.put("v", 1))).onFailure(err -> {
-      if (err instanceof ApiException api) {
-        BusErrors.fail(m, api);
-      } else {
-        LOG.error("{} failed", m.address(), err);
-        BusErrors.fail(m, new ApiException(500, ErrorCodes.INTERNAL, "backup-service failed: " + err.getMessage()));
-      }
-    });
+    BusAnswers.answer(m, "backup-service", handler);
   }
+
 
   private Future<JsonObject> run(JsonObject b) {
     String trigger = b.getString("trigger", "manual");

@@ -54,6 +54,36 @@ public final class Addresses {
   public static final String BACKUP_STATUS = "bulwark.backup.status";
   /** Broadcast: backup started / succeeded / failed / verified, drill passed / failed, restore ready / failed, pruned. */
   public static final String BACKUP_EVENTS = "bulwark.backup.events";
+  /**
+   * Request/reply: alerts, newest first ({@code state} pending / firing / acknowledged / resolved / open, {@code severity},
+   * {@code labels} object of exact matches, {@code limit} 1..1000); replies {@code {alerts: [...]}}.
+   */
+  public static final String ALERT_LIST = "bulwark.alert.list";
+  /** Request/reply: one alert by {@code id}; fails 404 {@code alert.not_found}. */
+  public static final String ALERT_GET = "bulwark.alert.get";
+  /** Request/reply: acknowledge an open alert ({@code id}, {@code actor}, optional {@code comment}); replies {@code {alert}}. */
+  public static final String ALERT_ACK = "bulwark.alert.ack";
+  /** Request/reply: resolve an alert by hand ({@code id}, {@code actor}, optional {@code comment}); the caller checked MFA. */
+  public static final String ALERT_RESOLVE = "bulwark.alert.resolve";
+  /** Request/reply: silences ({@code active} true by default: the ones not yet expired); replies {@code {silences: [...]}}. */
+  public static final String ALERT_SILENCE_LIST = "bulwark.alert.silence.list";
+  /** Request/reply: create a silence ({@code matchers}, {@code endsAt} or {@code durationSeconds}, {@code createdBy}, {@code comment}). */
+  public static final String ALERT_SILENCE_CREATE = "bulwark.alert.silence.create";
+  /** Request/reply: expire a silence now ({@code id}, {@code actor}); replies {@code {silence}}. */
+  public static final String ALERT_SILENCE_DELETE = "bulwark.alert.silence.delete";
+  /** Request/reply: open alerts counted by severity and state, for the compliance report. */
+  public static final String ALERT_SUMMARY = "bulwark.alert.summary";
+  /** Request/reply: the notification outbox ({@code op}: stats / pause / resume / clean / redrive). */
+  public static final String ALERT_OUTBOX = "bulwark.alert.outbox";
+  /** Broadcast: an alert changed state ({@code type} alert.pending / firing / acknowledged / resolved, {@code alert}). */
+  public static final String ALERT_EVENTS = "bulwark.alert.events";
+  /** Local to alert-service: an alert row changed and the notification dispatcher should look now rather than at its next poll. */
+  public static final String ALERT_CHANGED = "bulwark.alert.changed";
+  /**
+   * Request/reply among alert-service instances: an Alertmanager-API batch ({@code alerts}: its JSON text) taken by a
+   * standby, handed to the leader, which alone changes alerts.
+   */
+  public static final String ALERT_INTAKE = "bulwark.alert.intake";
   public static final String AUDIT_PING = "bulwark.audit.ping";
   public static final String BACKUP_PING = "bulwark.backup.ping";
   public static final String ALERT_PING = "bulwark.alert.ping";

@@ -45,6 +45,15 @@ public final class ErrorCodes {
   public static final String BACKUP_UNAVAILABLE = "backup.unavailable";
   /** A restore was asked to write into the live database, or into one that already exists. */
   public static final String RESTORE_REFUSED = "restore.refused";
+  public static final String ALERT_NOT_FOUND = "alert.not_found";
+  /** The alert is not in a state that allows the action (acknowledging a resolved alert, say); the detail says which. */
+  public static final String ALERT_STATE = "alert.invalid_state";
+  public static final String ALERT_UNAVAILABLE = "alert.unavailable";
+  public static final String SILENCE_NOT_FOUND = "silence.not_found";
+  /** The action needs a one-time code in {@code X-MFA-Code} and none was sent. */
+  public static final String MFA_REQUIRED = "mfa.required";
+  /** The one-time code was wrong, expired, already used, or the operator has no enrolled secret. */
+  public static final String MFA_INVALID = "mfa.invalid";
   public static final String DB_UNAVAILABLE = "db.unavailable";
   public static final String SHUTTING_DOWN = "service.shutting_down";
   public static final String INTERNAL = "internal.error";

@@ -5,7 +5,9 @@ import io.bulwark.shared.db.Database;
 import io.bulwark.shared.http.Drain;
 import io.bulwark.shared.management.Readiness;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.ext.web.Router;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -13,10 +15,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * of its HTTP servers, and a place to leave first-run notices for the operator's terminal.
  */
 public record ServiceContext(ServiceConfig config, Database database, PrometheusMeterRegistry registry, Readiness readiness,
-                             Drain drain, List<String> notices, BoundPorts ports) {
+                             Drain drain, List<String> notices, BoundPorts ports,
+                             List<Consumer<Router>> managementRoutes) {
 
   public ServiceContext(ServiceConfig config, Database database, PrometheusMeterRegistry registry, Readiness readiness, Drain drain) {
-    this(config, database, registry, readiness, drain, new CopyOnWriteArrayList<>(), new BoundPorts());
+    this(config, database, registry, readiness, drain, new CopyOnWriteArrayList<>(), new BoundPorts(), new CopyOnWriteArrayList<>());
+  }
+
+  /**
+   * Adds routes to the service's management port beside /health, /ready and /metrics (alert-service's Alertmanager-compatible
+   * intake lives there). Call from the service verticle's {@code start()}: the management server is built after it.
+   */
+  public void addManagementRoutes(Consumer<Router> routes) {
+    managementRoutes.add(routes);
   }
 
   /** Ports actually bound (they differ from the configured ones when those are 0). */

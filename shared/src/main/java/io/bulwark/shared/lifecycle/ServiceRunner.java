@@ -20,6 +20,11 @@ import org.slf4j.MDC;
 /** Starts and stops one service inside a Vert.x instance: migrate, pool, readiness, verticles, management port. */
 public final class ServiceRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceRunner.class);
+  /**
+   * Local map (service name → bound management port) of the services running in this JVM: alert-service scrapes its
+   * neighbours in a suite from it, whatever ports they were given.
+   */
+  public static final String MANAGEMENT_PORTS = "bulwark.management.ports";
   private final BulwarkService service;
   private final ServiceConfig config;
   private final ServiceMetrics metrics;
@@ -68,10 +73,12 @@ public final class ServiceRunner {
         .compose(id -> {
           serviceDeployment = id;
           ManagementVerticle mgmt = new ManagementVerticle(service.name(), config.bindHost(), config.managementPort(),
-              readiness, config.readinessIntervalMs(), metrics.registry(), drain);
+              readiness, config.readinessIntervalMs(), metrics.registry(), drain, context.managementRoutes(),
+              config.intRange("BULWARK_MANAGEMENT_MAX_BODY_BYTES", 4096, 1024, 64 * 1024 * 1024));
           return vertx.deployVerticle(mgmt, deployment).map(mid -> {
             managementDeployment = mid;
             context.ports().management(mgmt.actualPort());
+            vertx.sharedData().getLocalMap(MANAGEMENT_PORTS).put(service.name(), mgmt.actualPort());
             return mid;
           });
         })

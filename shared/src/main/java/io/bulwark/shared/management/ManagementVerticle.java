@@ -10,7 +10,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /** Serves {@code /health}, {@code /ready} and {@code /metrics} of one service on its own port. */
 public final class ManagementVerticle extends VerticleBase {
@@ -21,10 +23,20 @@ public final class ManagementVerticle extends VerticleBase {
   private final long readinessIntervalMs;
   private final PrometheusMeterRegistry registry;
   private final Drain drain;
+  private final List<Consumer<Router>> extraRoutes;
+  private final int maxBodyBytes;
   private HttpServer server;
 
   public ManagementVerticle(String service, String host, int port, Readiness readiness, long readinessIntervalMs,
                             PrometheusMeterRegistry registry, Drain drain) {
+    this(service, host, port, readiness, readinessIntervalMs, registry, drain, List.of(), 4096);
+  }
+
+  /** With routes of the service's own beside the three probes, and the request body limit those routes need. */
+  public ManagementVerticle(String service, String host, int port, Readiness readiness, long readinessIntervalMs,
+                            PrometheusMeterRegistry registry, Drain drain, List<Consumer<Router>> extraRoutes, int maxBodyBytes) {
+    this.extraRoutes = List.copyOf(extraRoutes);
+    this.maxBodyBytes = maxBodyBytes;
     this.readinessIntervalMs = readinessIntervalMs;
     this.service = service;
     this.host = host;
@@ -36,7 +48,7 @@ public final class ManagementVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = ApiRouter.create(vertx, registry, drain, 4096, true);
+    Router router = ApiRouter.create(vertx, registry, drain, maxBodyBytes, true);
     JsonObject health = new JsonObject().put("ok", true).put("service", service).put("version", BuildInfo.version());
     ApiRouter.route(router, HttpMethod.GET, "/health").handler(ctx -> ctx.json(health));
     ApiRouter.route(router, HttpMethod.GET, "/ready").handler(ctx -> ctx.response()
@@ -47,6 +59,7 @@ public final class ManagementVerticle extends VerticleBase {
     ApiRouter.route(router, HttpMethod.GET, "/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(registry.scrape()));
+    extraRoutes.forEach(r -> r.accept(router));
     // checks run on this verticle's context, so their log lines carry the service's name
     return readiness.start(readinessIntervalMs)
         .compose(x -> vertx.createHttpServer().invalidRequestHandler(new io.bulwark.shared.http.MalformedRequests())

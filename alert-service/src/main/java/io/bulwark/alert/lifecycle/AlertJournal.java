@@ -1,0 +1,117 @@
+package io.bulwark.alert.lifecycle;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import io.bulwark.shared.bus.Addresses;
+import io.bulwark.shared.bus.AppendBatch;
+import io.bulwark.shared.bus.AppendRequest;
+import io.bulwark.shared.bus.AuditEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells the rest of the system what happened to an alert: a broadcast on {@code bulwark.alert.events}, a local nudge to
+ * the notifier, and an entry in the audit ledger. Alerting must go on while the ledger is down, so ledger entries are
+ * best effort: failures are counted and logged at most once a minute, and at most {@link #MAX_IN_FLIGHT} wait at once.
+ */
+public final class AlertJournal {
+  public static final String ACTOR = "alert-service";
+  public static final String LEDGER_RECORDS = "bulwark_alert_ledger_records";
+  static final int MAX_IN_FLIGHT = 2000;
+  private static final Logger LOG = LoggerFactory.getLogger(AlertJournal.class);
+  private final Vertx vertx;
+  private final DeliveryOptions delivery;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong lastWarning = new AtomicLong();
+  private final Counter recorded;
+  private final Counter failed;
+  private final Counter dropped;
+
+  public AlertJournal(Vertx vertx, MeterRegistry registry, long timeoutMs) {
+    this.vertx = vertx;
+    this.delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.recorded = counter(registry, "recorded");
+    this.failed = counter(registry, "failed");
+    this.dropped = counter(registry, "dropped");
+  }
+
+  private static Counter counter(MeterRegistry registry, String result) {
+    return Counter.builder(LEDGER_RECORDS).tag("result", result)
+        .description("Alert lifecycle entries sent to the audit ledger, by result").register(registry);
+  }
+
+  /**
+   * Alerts changed state in one committed step: each is broadcast, and those past pending are recorded in the ledger
+   * in batches (its id, state and version make each entry unique, so a retry is not a second entry).
+   */
+  public void changed(List<Map.Entry<AlertRow, String>> changes) {
+    List<AppendRequest> entries = new ArrayList<>();
+    for (Map.Entry<AlertRow, String> c : changes) {
+      AlertRow alert = c.getKey();
+      JsonObject json = alert.toJson();
+      vertx.eventBus().publish(Addresses.ALERT_EVENTS, new JsonObject().put("v", 1).put("type", "alert." + alert.state)
+          .put("alert", json));
+      if (AlertRow.PENDING.equals(alert.state)) {
+        continue;
+      }
+      JsonObject details = new JsonObject().put("rule", alert.rule).put("severity", alert.severity)
+          .put("fingerprint", alert.fingerprint).put("labels", json.getJsonObject("labels"))
+          .put("condition", alert.annotations.get("condition")).put("window", alert.annotations.get("window"))
+          .put("value", json.getValue("value"));
+      if (alert.comment != null && !AlertRow.FIRING.equals(alert.state)) {
+        details.put("comment", alert.comment);
+      }
+      String actor = c.getValue() == null ? ACTOR : c.getValue();
+      entries.add(new AppendRequest("alert-" + alert.id + "-" + alert.state + "-" + alert.version,
+          new AuditEvent("system", null, actor, "alert." + alert.state, "success", "alert:" + alert.id, null, null, details)));
+    }
+    for (int from = 0; from < entries.size(); from += AppendBatch.MAX_EVENTS) {
+      send(entries.subList(from, Math.min(entries.size(), from + AppendBatch.MAX_EVENTS)));
+    }
+  }
+
+  private void send(List<AppendRequest> batch) {
+    int n = batch.size();
+    if (inFlight.addAndGet(n) > MAX_IN_FLIGHT) {
+      inFlight.addAndGet(-n);
+      dropped.increment(n);
+      warn("the ledger is not keeping up: " + MAX_IN_FLIGHT + " entries are waiting; " + n + " alert changes were not recorded");
+      return;
+    }
+    JsonObject message = n == 1 ? batch.get(0).toJson() : new AppendBatch(List.copyOf(batch)).toJson();
+    vertx.eventBus().request(Addresses.AUDIT_APPEND, message, delivery).onComplete(ar -> {
+      inFlight.addAndGet(-n);
+      if (ar.succeeded()) {
+        recorded.increment(n);
+      } else {
+        failed.increment(n);
+        warn("could not record " + n + " alert change(s) in the audit ledger: " + ar.cause().getMessage());
+      }
+    });
+  }
+
+  /** The notifier should look now rather than at its next poll. */
+  public void nudge() {
+    // the notifier of this instance only: its consumer is local, and a clustered send must not look elsewhere
+    vertx.eventBus().send(Addresses.ALERT_CHANGED, new JsonObject().put("v", 1), new DeliveryOptions().setLocalOnly(true));
+  }
+
+  private void warn(String message) {
+    long now = System.currentTimeMillis();
+    long last = lastWarning.get();
+    if (now - last >= 60_000 && lastWarning.compareAndSet(last, now)) {
+      LOG.warn("{} (repeats are counted in {}_total, logged at most once a minute)", message, LEDGER_RECORDS,
+          kv("event", "alert.ledger_unavailable"));
+    }
+  }
+}

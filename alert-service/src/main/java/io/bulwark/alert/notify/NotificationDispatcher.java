@@ -1,0 +1,224 @@
+package io.bulwark.alert.notify;
+
+import io.bulwark.shared.bus.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns alert changes into outbox rows and delivers them. Runs every poll interval and at once on
+ * {@link Addresses#ALERT_CHANGED}; one pass plans (one transaction, see {@link GroupPlanner}), then claims group heads
+ * and sends them concurrently. All state is in PostgreSQL: a new dispatcher on the same database carries on where a
+ * stopped or crashed one left off, and several dispatchers share the work without sending anything twice.
+ */
+public final class NotificationDispatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(NotificationDispatcher.class);
+  private static final long STATS_EVERY_MS = 2000;
+  private final Vertx vertx;
+  private final OutboxStore store;
+  private final NotifyConfig config;
+  private final NotifySettings settings;
+  private final NotifyMetrics metrics;
+  private final GroupPlanner planner;
+  private final NotificationSender sender;
+  private final Clock clock;
+  private final long leaseMs;
+  private MessageConsumer<Object> changed;
+  private long timer = -1;
+  private long statsTimer = -1;
+  private boolean running;
+  private boolean again;
+  private boolean closed;
+  private Promise<Void> idle;
+
+  public NotificationDispatcher(Vertx vertx, Pool pool, NotifyConfig config, NotifySettings settings, NotifyMetrics metrics,
+                                Clock clock) {
+    this.vertx = vertx;
+    this.store = new OutboxStore(pool);
+    this.config = config;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.planner = new GroupPlanner(config, settings.externalUrl());
+    this.sender = new NotificationSender(vertx, settings, clock);
+    long longest = config.receivers().values().stream().mapToLong(r -> r.timeout().toMillis()).max().orElse(10_000);
+    // a claim outlives the slowest request by a wide margin, so only a dead instance's claim is ever taken over
+    this.leaseMs = longest + 1000 + 30_000;
+  }
+
+  public OutboxStore store() {
+    return store;
+  }
+
+  /** Starts polling and listening; call on the verticle's context. */
+  public Future<Void> start() {
+    changed = vertx.eventBus().localConsumer(Addresses.ALERT_CHANGED, m -> kick());
+    timer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> kick());
+    statsTimer = vertx.setPeriodic(STATS_EVERY_MS, id -> refreshStats());
+    return changed.completion().onSuccess(v -> {
+      LOG.info("notification dispatcher started: receivers={} poll={}ms", config.receivers().keySet(),
+          settings.pollInterval().toMillis());
+      kick();
+    });
+  }
+
+  /** Stops polling and waits (bounded) for the pass in flight; rows it claimed but did not finish are retried later. */
+  public Future<Void> stop() {
+    closed = true;
+    vertx.cancelTimer(timer);
+    vertx.cancelTimer(statsTimer);
+    Future<Void> unregistered = changed == null ? Future.succeededFuture() : changed.unregister();
+    Future<Void> drained = Future.succeededFuture();
+    if (running) {
+      idle = Promise.promise();
+      drained = idle.future().timeout(10, TimeUnit.SECONDS).recover(t -> Future.succeededFuture());
+    }
+    return Future.all(unregistered, drained).compose(v -> sender.close());
+  }
+
+  /** Look now (an alert changed, a redrive or resume happened). */
+  /**
+   * Shortest time between the starts of two passes caused by alert changes (waiting deliveries go on at once): a flood
+   * of new alerts would otherwise keep planning back to back, each pass reading every open alert. It adds at most this
+   * much to the time from a condition to its notification.
+   */
+  static final long PASS_SPACING_MS = 250;
+  private final long passSpacingMs = PASS_SPACING_MS;
+  private long lastPassStart = System.nanoTime() - PASS_SPACING_MS * 1_000_000;
+  private boolean spaced;
+
+  public void kick() {
+    if (closed) {
+      return;
+    }
+    if (running) {
+      again = true;
+      return;
+    }
+    long wait = passSpacingMs - (System.nanoTime() - lastPassStart) / 1_000_000;
+    if (wait > 0) {
+      // a pass started moments ago: one more after the spacing covers every change until then
+      if (!spaced) {
+        spaced = true;
+        vertx.setTimer(wait, id -> {
+          spaced = false;
+          kick();
+        });
+      }
+      return;
+    }
+    run();
+  }
+
+  private void run() {
+    running = true;
+    again = false;
+    lastPassStart = System.nanoTime();
+    pass().onComplete(ar -> {
+      running = false;
+      if (ar.failed()) {
+        LOG.warn("notification pass failed: {}", ar.cause().toString());
+      }
+      if (idle != null) {
+        idle.tryComplete();
+      }
+      if (closed) {
+        return;
+      }
+      if (ar.succeeded() && ar.result()) {
+        vertx.runOnContext(v -> {
+          if (!running && !closed) {
+            run(); // deliveries are waiting: go on at once
+          }
+        });
+      } else if (again) {
+        kick(); // alerts changed during the pass: again, after the spacing
+      }
+    });
+  }
+
+  /** One plan + one delivery round; true when there may be more to do right away. */
+  private Future<Boolean> pass() {
+    return store.plan(planner, clock.instant())
+        .recover(t -> {
+          if (t instanceof OutboxStore.StaleAlert) {
+            again = true;
+            return Future.succeededFuture(0);
+          }
+          return Future.failedFuture(t);
+        })
+        .compose(n -> deliver());
+  }
+
+  private Future<Boolean> deliver() {
+    return store.claim(settings.concurrency(), leaseMs).compose(rows -> {
+      List<Future<Boolean>> done = new ArrayList<>();
+      for (OutboxStore.Claimed row : rows) {
+        done.add(deliverOne(row));
+      }
+      return Future.join(done).map(cf -> {
+        boolean progress = false;
+        for (Future<Boolean> f : done) {
+          progress |= f.succeeded() && f.result();
+        }
+        return progress;
+      });
+    });
+  }
+
+  /** Sends one row and records the outcome; true when the row left the group's head (delivered or dead). */
+  private Future<Boolean> deliverOne(OutboxStore.Claimed row) {
+    Receiver receiver = config.receiver(row.receiver());
+    if (receiver == null) {
+      metrics.attempt(row.receiver(), NotifyMetrics.Result.DEAD);
+      return store.dead(row, null, "receiver '" + row.receiver() + "' is not in the receivers file any more");
+    }
+    return sender.send(row, receiver).compose(outcome -> switch (outcome.result()) {
+      case SENT -> store.delivered(row, outcome.status()).map(at -> {
+        if (at != null) {
+          metrics.attempt(receiver.name(), NotifyMetrics.Result.SENT);
+          if (row.firstActiveAt() != null && "firing".equals(row.kind())) {
+            metrics.latency(Duration.between(row.firstActiveAt(), at));
+          }
+        }
+        return true;
+      });
+      case PERMANENT -> dead(row, receiver, outcome);
+      case RETRY -> {
+        if (row.attempts() >= settings.backoff().maxAttempts()) {
+          yield dead(row, receiver, outcome);
+        }
+        metrics.attempt(receiver.name(), NotifyMetrics.Result.FAILED);
+        long delay = settings.backoff().delay(row.attempts(), () -> ThreadLocalRandom.current().nextDouble()).toMillis();
+        if (row.attempts() == 1 || row.attempts() % 10 == 0) {
+          // first failure and every tenth: a receiver down for hours must not flood the log
+          LOG.info("notification {} to {} failed (attempt {}), retrying in {} ms: {}", row.id(), receiver.name(),
+              row.attempts(), delay, outcome.error());
+        }
+        yield store.retryLater(row, delay, outcome.status(), outcome.error()).map(false);
+      }
+    });
+  }
+
+  private Future<Boolean> dead(OutboxStore.Claimed row, Receiver receiver, DeliveryOutcome outcome) {
+    metrics.attempt(receiver.name(), NotifyMetrics.Result.DEAD);
+    LOG.warn("notification {} to {} dead-lettered after {} attempt(s): {}", row.id(), receiver.name(), row.attempts(),
+        outcome.error());
+    return store.dead(row, outcome.status(), outcome.error());
+  }
+
+  private void refreshStats() {
+    store.stats().onSuccess(metrics::stats)
+        .onFailure(t -> LOG.debug("outbox stats unavailable: {}", t.toString()));
+  }
+}

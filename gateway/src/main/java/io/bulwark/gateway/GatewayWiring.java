@@ -1,10 +1,15 @@
 package io.bulwark.gateway;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import io.bulwark.gateway.alert.AlertRequests;
+import io.bulwark.gateway.api.AlertApi;
 import io.bulwark.gateway.api.ApiDocs;
 import io.bulwark.gateway.api.AuditApi;
 import io.bulwark.gateway.api.BackupApi;
 import io.bulwark.gateway.api.ComplianceApi;
 import io.bulwark.gateway.api.EventsApi;
+import io.bulwark.gateway.api.NotificationsApi;
 import io.bulwark.gateway.api.RegulatorApi;
 import io.bulwark.gateway.api.TenantApi;
 import io.bulwark.gateway.audit.DecisionLog;
@@ -17,6 +22,9 @@ import io.bulwark.gateway.compliance.EvidencePacks;
 import io.bulwark.gateway.compliance.LedgerReads;
 import io.bulwark.gateway.compliance.OrgExport;
 import io.bulwark.gateway.health.DetailedHealth;
+import io.bulwark.gateway.mfa.MfaGuard;
+import io.bulwark.gateway.mfa.MfaOperators;
+import io.bulwark.gateway.mfa.TotpVerifier;
 import io.bulwark.gateway.proxy.ProxyRoutes;
 import io.bulwark.gateway.proxy.RouteFile;
 import io.bulwark.gateway.proxy.UpstreamProxy;
@@ -37,11 +45,14 @@ import io.bulwark.shared.management.Readiness;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the gateway's handlers from its parts — the one place the APIs, authentication, limits and proxy are put
@@ -49,6 +60,7 @@ import java.util.function.Predicate;
  * Nothing here does I/O: stores and clients only connect when a request needs them.
  */
 final class GatewayWiring {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayWiring.class);
   private GatewayWiring() {}
 
   /** The parts, and what of them the verticle must start and stop. */
@@ -82,15 +94,27 @@ final class GatewayWiring {
     // asked to wait, a run or restore answers when it is done: as long as a dump or pg_restore of the whole database
     BackupRequests backups = new BackupRequests(vertx.eventBus(), p.auditTimeoutMs(),
         config.intRange("BULWARK_BACKUP_WAIT_TIMEOUT_MS", 50_000, 1000, 86_400_000));
+    AlertRequests alerts = new AlertRequests(vertx.eventBus(), p.auditTimeoutMs());
     ComplianceReport report = new ComplianceReport(ledger, tenants, p.adminKeys(), new AdminKeyStore(p.pool()),
-        config.intRange("BULWARK_KEY_MAX_AGE_DAYS", 90, 1, 3650), backups);
+        config.intRange("BULWARK_KEY_MAX_AGE_DAYS", 90, 1, 3650), backups, alerts);
+    // a bad entry refuses start-up (the ConfigException fails the verticle's start), naming the entry, never its secret
+    MfaOperators operators = MfaOperators.parse(config.string(MfaOperators.SETTING, ""));
+    List<String> strays = operators.strays(p.adminKeys().fingerprints());
+    if (!strays.isEmpty()) {
+      LOG.warn("operators enrolled in {} for an admin key this gateway does not accept: {}", MfaOperators.SETTING, strays,
+          kv("event", "mfa.enrolment_unmatched"));
+    }
+    MfaGuard mfa = new MfaGuard(new TotpVerifier(operators, Clock.systemUTC()), decisions, auth);
+    AlertApi alertApi = AlertApi.create(alerts, decisions, identity.client(), mfa,
+        Duration.ofDays(config.intRange("BULWARK_ALERT_SILENCE_MAX_DAYS", 90, 1, 3650)));
     EvidenceStore evidence = new EvidenceStore(p.pool());
     ComplianceApi compliance = new ComplianceApi(new DetailedHealth(vertx, p.readiness(), config.readinessTimeoutMs()), report,
         new EvidencePacks(vertx, ledger, report, evidence, decisions), new OrgExport(ledger, tenants, evidence), identity.client());
     RegulatorApi regulator = new RegulatorApi(portal, auth, decisions, compliance, ledger, p.readiness(), identity.client());
     TrafficRoutes traffic = new TrafficRoutes(new EventsApi(vertx.eventBus(), p.auditTimeoutMs()),
         new AuditApi(vertx.eventBus(), p.auditTimeoutMs()), new TenantApi(tenantService, identity.client()), compliance,
-        regulator, new BackupApi(backups, decisions, identity.client()), new ReadOnlyGuard(auth, decisions), admin, reader, writer, proxy,
+        regulator, new BackupApi(backups, decisions, identity.client()), alertApi,
+        new NotificationsApi(alerts, decisions, identity.client()), new ReadOnlyGuard(auth, decisions), admin, reader, writer, proxy,
         new RouteAuth(auth, limits.forRoute(proxy.forwarder())), p.apiDocs());
     return new Wired(traffic, identity, upstream, portal);
   }

@@ -1,11 +1,13 @@
 package io.bulwark.gateway;
 
+import io.bulwark.gateway.api.AlertApi;
 import io.bulwark.gateway.api.ApiDocs;
 import io.bulwark.gateway.api.AuditApi;
 import io.bulwark.gateway.api.BackupApi;
 import io.bulwark.gateway.api.ComplianceApi;
 import io.bulwark.gateway.api.RegulatorApi;
 import io.bulwark.gateway.api.EventsApi;
+import io.bulwark.gateway.api.NotificationsApi;
 import io.bulwark.gateway.api.TenantApi;
 import io.bulwark.gateway.proxy.ProxyRoutes;
 import io.bulwark.gateway.traffic.ReadOnlyGuard;
@@ -22,12 +24,12 @@ import io.bulwark.shared.http.ApiRouter;
  * APIs, the authentication handlers and the proxy chain (all thread-safe).
  */
 record TrafficRoutes(EventsApi events, AuditApi audit, TenantApi tenants, ComplianceApi compliance, RegulatorApi regulator,
-                     BackupApi backups, ReadOnlyGuard readOnly, Handler<RoutingContext> admin, Handler<RoutingContext> reader,
+                     BackupApi backups, AlertApi alerts, NotificationsApi notifications, ReadOnlyGuard readOnly, Handler<RoutingContext> admin, Handler<RoutingContext> reader,
                      Handler<RoutingContext> writer, ProxyRoutes proxy, RouteAuth proxied, ApiDocs apiDocs) {
 
   /** First path segments of the gateway's own APIs; every other path can only be a proxied route (or none). */
   static final java.util.List<String> API_PREFIXES = java.util.List.of("v1", "admin", "compliance", "regulator", "health",
-      "api-docs");
+      "api-docs", "alerts");
   /**
    * Paths outside {@link #API_PREFIXES}. They skip the API routes altogether: the router tries routes one by one, and
    * walking some forty of them (path-parameter ones by regex) cost a proxied request about a tenth of its CPU.
@@ -51,6 +53,8 @@ record TrafficRoutes(EventsApi events, AuditApi audit, TenantApi tenants, Compli
     compliance.mount(router, admin, reader);
     regulator.mount(router, admin);
     backups.mount(router, admin);
+    alerts.mount(router, admin);
+    notifications.mount(router, admin);
     apiDocs.mount(router);
     unrouted[0] = new Unrouted(router);
     router.route().handler(proxy::match);

@@ -78,11 +78,11 @@ class ServedRoutesDocumentedTest {
         .toList();
     assertEquals(List.of(), outside, "API routes outside TrafficRoutes.API_PREFIXES would be shadowed by proxied routes");
     java.util.regex.Pattern skip = java.util.regex.Pattern.compile(TrafficRoutes.OUTSIDE_API);
-    for (String proxied : List.of("/api", "/api/v1/x", "/v1x", "/adminx/y", "/health-check", "/", "/x/v1/events")) {
+    for (String proxied : List.of("/api", "/api/v1/x", "/v1x", "/adminx/y", "/health-check", "/", "/x/v1/events", "/alertsx")) {
       assertTrue(skip.matcher(proxied).matches(), proxied);
     }
     for (String api : List.of("/v1", "/v1/events", "/admin/tenants", "/compliance/report", "/regulator/login", "/health/detailed",
-        "/api-docs", "/api-docs/ui/x.js")) {
+        "/api-docs", "/api-docs/ui/x.js", "/alerts", "/alerts/silences")) {
       assertFalse(skip.matcher(api).matches(), api);
     }
   }

@@ -12,7 +12,9 @@ public enum SecurityEvent {
   /** A regulator logged in with a valid access code. */
   REGULATOR_LOGIN("regulator.login"),
   /** A regulator token read something through the portal. */
-  REGULATOR_ACCESS("regulator.access");
+  REGULATOR_ACCESS("regulator.access"),
+  /** A sensitive admin action refused for a missing, wrong or reused one-time code (or no enrolled secret). */
+  MFA_DENIED("mfa.denied");
 
   private final String label;
 

@@ -1,5 +1,6 @@
 package io.bulwark.gateway.compliance;
 
+import io.bulwark.gateway.alert.AlertRequests;
 import io.bulwark.gateway.auth.AdminKeys;
 import io.bulwark.gateway.backup.BackupRequests;
 import io.bulwark.gateway.store.AdminKeyStore;
@@ -17,9 +18,9 @@ import java.util.Map;
 
 /**
  * The compliance report ({@code bulwark-compliance-report/v1}): the ledger's state (size, latest signed checkpoint and
- * its age, last verification), retention, the age of every key and secret the operator must rotate, and the state of
- * backups. Scoped to a tenant it lists that tenant's keys; the operator's view (admin or regulator) adds the admin keys
- * and the backups' full summaries.
+ * its age, last verification), retention, the age of every key and secret the operator must rotate, the state of
+ * backups and the open alerts by severity. Scoped to a tenant it lists that tenant's keys; the operator's view (admin
+ * or regulator) adds the admin keys, the backups' full summaries and the alerts by state.
  */
 public final class ComplianceReport {
   public static final String FORMAT = "bulwark-compliance-report/v1";
@@ -29,10 +30,12 @@ public final class ComplianceReport {
   private final AdminKeyStore adminStore;
   private final int maxKeyAgeDays;
   private final BackupRequests backups;
+  private final AlertRequests alerts;
 
   public ComplianceReport(LedgerReads ledger, TenantStore tenants, AdminKeys adminKeys, AdminKeyStore adminStore,
-                          int maxKeyAgeDays, BackupRequests backups) {
+                          int maxKeyAgeDays, BackupRequests backups, AlertRequests alerts) {
     this.backups = backups;
+    this.alerts = alerts;
     this.ledger = ledger;
     this.tenants = tenants;
     this.adminKeys = adminKeys;
@@ -64,7 +67,8 @@ public final class ComplianceReport {
     Future<JsonObject> admin = operatorView
         ? adminStore.firstSeen(adminKeys.fingerprints()).map(seen -> adminKeys(seen, now))
         : Future.succeededFuture(null);
-    return Future.all(ledger.status(), tenantKeys, admin, backupState).map(all -> {
+    Future<AlertSection> alertState = AlertSection.read(alerts);
+    return Future.all(List.of(ledger.status(), tenantKeys, admin, backupState, alertState)).map(all -> {
       JsonObject status = all.resultAt(0);
       JsonObject keys = new JsonObject().put("signing", status.getJsonArray("signingKeys", new JsonArray()))
           .put("tenant", all.<JsonObject>resultAt(1));
@@ -76,7 +80,8 @@ public final class ComplianceReport {
           .put("ledger", status.getJsonObject("ledger"))
           .put("retention", status.getJsonObject("retention"))
           .put("keys", keys)
-          .put("backups", all.<BackupSection>resultAt(3).forReport(operatorView));
+          .put("backups", all.<BackupSection>resultAt(3).forReport(operatorView))
+          .put("alerts", all.<AlertSection>resultAt(4).forReport(operatorView));
     });
   }
 

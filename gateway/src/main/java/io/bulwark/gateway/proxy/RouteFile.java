@@ -2,32 +2,26 @@ package io.bulwark.gateway.proxy;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import io.bulwark.shared.config.PolledFile;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The routes file and the table it currently yields. The path is polled rather than watched through an open handle:
- * editors and Kubernetes ConfigMaps replace the file by rename or symlink swap, which a held handle would never see.
- * A valid change swaps the table atomically; an invalid or missing file keeps the last good table.
+ * The routes file and the table it currently yields, polled through {@link PolledFile}: a valid change swaps the table
+ * atomically; an invalid or missing file keeps the last good table. This class owns the routes metrics and log lines.
  */
 public final class RouteFile {
   public static final String RELOADS = "bulwark.gateway.route.reloads";
@@ -44,31 +38,15 @@ public final class RouteFile {
     }
   }
 
-  private final Vertx vertx;
-  private final Path file;
-  private final Predicate<String> knownPolicy;
-  private final long pollMs;
-  private final List<Consumer<RouteTable>> listeners = new CopyOnWriteArrayList<>();
+  private final PolledFile<RouteTable> polled;
   private final MeterRegistry registry;
   private final List<Meter> meters = new ArrayList<>();
   private final Map<Result, Counter> reloads = new EnumMap<>(Result.class);
-  private volatile RouteTable current;
   private volatile boolean lastReloadOk = true;
-  /** The content last looked at, valid or not, so a bad file is reported once rather than on every poll. */
-  private volatile byte[] lastSeen;
-  private volatile boolean missingReported;
-  private volatile long timerId = -1;
   private volatile boolean closed;
-  private volatile Future<Void> polling = Future.succeededFuture();
 
-  private RouteFile(Vertx vertx, Path file, Predicate<String> knownPolicy, MeterRegistry registry, long pollMs,
-      RouteTable initial, byte[] initialHash) {
-    this.vertx = vertx;
-    this.file = file;
-    this.knownPolicy = knownPolicy;
-    this.pollMs = pollMs;
-    this.current = initial;
-    this.lastSeen = initialHash;
+  private RouteFile(PolledFile<RouteTable> polled, MeterRegistry registry) {
+    this.polled = polled;
     this.registry = registry;
     if (registry == null) {
       return;
@@ -79,7 +57,7 @@ public final class RouteFile {
       reloads.put(r, c);
       meters.add(c);
     }
-    meters.add(Gauge.builder(ROUTES, this, f -> f.current.routes().size()).description("Proxied routes in use")
+    meters.add(Gauge.builder(ROUTES, this, f -> f.current().routes().size()).description("Proxied routes in use")
         .strongReference(true).register(registry));
     meters.add(Gauge.builder(LAST_RELOAD_OK, this, f -> f.lastReloadOk ? 1 : 0)
         .description("1 when the last routes file change was applied, 0 when it was rejected").strongReference(true)
@@ -96,119 +74,46 @@ public final class RouteFile {
       return Future.failedFuture(new IllegalArgumentException("pollMs must be at least 10, got " + pollMs));
     }
     String source = file.toString();
-    return read(vertx, file)
-        .recover(e -> Future.failedFuture(
-            new RouteFileException(source, List.of(source + ": cannot be read: " + e.getMessage()))))
-        .compose(bytes -> vertx.executeBlocking(() -> {
-          RouteTable table = RouteTable.parse(new String(bytes, StandardCharsets.UTF_8), source, knownPolicy);
-          return new RouteFile(vertx, file, knownPolicy, registry, pollMs, table, sha256(bytes));
-        }, false))
-        .onSuccess(rf -> {
-          LOG.info("routes loaded", kv("file", source), kv("routes", rf.current.routes().size()),
-              kv("ids", ids(rf.current.routes())));
-          rf.schedule();
+    return PolledFile.load(vertx, file, MAX_BYTES, (text, src) -> RouteTable.parse(text, src, knownPolicy),
+            problems -> new RouteFileException(source, problems))
+        .map(pf -> {
+          RouteFile rf = new RouteFile(pf, registry);
+          LOG.info("routes loaded", kv("file", source), kv("routes", rf.current().routes().size()),
+              kv("ids", ids(rf.current().routes())));
+          pf.startPolling(pollMs, rf::applied, rf::rejected);
+          return rf;
         });
   }
 
   /** Routes that never change: for a gateway run without a routes file, and for tests. */
   public static RouteFile fixed(RouteTable table) {
-    RouteFile rf = new RouteFile(null, null, p -> false, null, 0, table, null);
-    rf.closed = true;
-    return rf;
+    return new RouteFile(PolledFile.fixed(table), null);
   }
 
   /** The table in force; a new one replaces it as a whole, so a request never sees half a reload. */
   public RouteTable current() {
-    return current;
+    return polled.current();
   }
 
   /** Called (on a Vert.x thread) with each valid new table, just before it comes into force. */
   public void onChange(Consumer<RouteTable> listener) {
-    listeners.add(listener);
+    polled.onChange(listener);
   }
 
   /** Stops polling; completes once a poll in progress has finished. */
   public Future<Void> close() {
-    if (vertx == null || closed) {
-      return Future.succeededFuture();
-    }
-    closed = true;
-    vertx.cancelTimer(timerId);
-    meters.forEach(registry::remove);
-    return polling.transform(ar -> Future.succeededFuture());
-  }
-
-  private void schedule() {
-    if (!closed) {
-      timerId = vertx.setTimer(pollMs, t -> {
-        polling = poll().onComplete(ar -> schedule());
-      });
-    }
-  }
-
-  private Future<Void> poll() {
     if (closed) {
       return Future.succeededFuture();
     }
-    return read(vertx, file).compose(this::consider, this::missing);
-  }
-
-  /**
-   * Props first, so an oversized file is refused before it is read. The caller compares content hashes, which also
-   * catch an edit of the same size within one modification-time tick.
-   */
-  private static Future<byte[]> read(Vertx vertx, Path file) {
-    String path = file.toString();
-    return vertx.fileSystem().props(path).compose(props -> {
-      if (!props.isRegularFile()) {
-        return Future.failedFuture("not a regular file");
-      }
-      if (props.size() > MAX_BYTES) {
-        return Future.failedFuture("larger than " + MAX_BYTES + " bytes");
-      }
-      return vertx.fileSystem().readFile(path).map(Buffer::getBytes);
-    });
-  }
-
-  private Future<Void> missing(Throwable cause) {
-    if (!missingReported) {
-      missingReported = true;
-      lastSeen = null;
-      reject(List.of(file + ": cannot be read: " + cause.getMessage()));
+    closed = true;
+    if (registry != null) {
+      meters.forEach(registry::remove);
     }
-    return Future.succeededFuture();
+    return polled.close();
   }
 
-  private Future<Void> consider(byte[] bytes) {
-    missingReported = false;
-    return vertx.executeBlocking(() -> {
-      byte[] hash = sha256(bytes);
-      if (Arrays.equals(hash, lastSeen)) {
-        return null;
-      }
-      lastSeen = hash;
-      try {
-        return RouteTable.parse(new String(bytes, StandardCharsets.UTF_8), file.toString(), knownPolicy);
-      } catch (RouteFileException e) {
-        return e;
-      }
-    }, false).map(parsed -> {
-      if (parsed instanceof RouteTable table) {
-        apply(table);
-      } else if (parsed instanceof RouteFileException e) {
-        reject(e.problems());
-      }
-      return null;
-    });
-  }
-
-  private void apply(RouteTable table) {
-    // Listeners first: circuits for new routes exist before the first request can match them.
-    for (Consumer<RouteTable> l : listeners) {
-      l.accept(table);
-    }
-    RouteTable old = current;
-    current = table;
+  /** Logs what changed by route id, so an operator can match the log line to the edit they made. */
+  private void applied(RouteTable old, RouteTable table) {
     lastReloadOk = true;
     count(Result.APPLIED);
     List<String> added = new ArrayList<>();
@@ -221,15 +126,15 @@ public final class RouteFile {
       }, () -> added.add(r.id()));
     }
     List<String> removed = old.routes().stream().map(ProxyRoute::id).filter(id -> table.route(id).isEmpty()).toList();
-    LOG.info("routes reloaded", kv("file", file.toString()), kv("routes", table.routes().size()), kv("added", added),
-        kv("removed", removed), kv("changed", changed));
+    LOG.info("routes reloaded", kv("file", String.valueOf(polled.file())), kv("routes", table.routes().size()),
+        kv("added", added), kv("removed", removed), kv("changed", changed));
   }
 
-  private void reject(List<String> problems) {
+  private void rejected(List<String> problems) {
     lastReloadOk = false;
     count(Result.REJECTED);
-    LOG.warn("routes file rejected; the previous routes stay in force", kv("file", file.toString()),
-        kv("routes", current.routes().size()), kv("problems", problems));
+    LOG.warn("routes file rejected; the previous routes stay in force", kv("file", String.valueOf(polled.file())),
+        kv("routes", current().routes().size()), kv("problems", problems));
   }
 
   private void count(Result result) {
@@ -241,13 +146,5 @@ public final class RouteFile {
 
   private static List<String> ids(List<ProxyRoute> routes) {
     return routes.stream().map(ProxyRoute::id).toList();
-  }
-
-  private static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
   }
 }

@@ -1,19 +1,14 @@
 package io.bulwark.gateway.proxy;
 
+import io.bulwark.shared.config.FileProblems;
 import java.util.List;
 
 /** A routes file that cannot be used; the message lists every problem found, one per line. */
-public final class RouteFileException extends RuntimeException {
+public final class RouteFileException extends FileProblems {
   private static final long serialVersionUID = 1L;
-  private final transient List<String> problems;
 
   public RouteFileException(String sourceName, List<String> problems) {
-    super(message(sourceName, problems), null, false, false);
-    this.problems = List.copyOf(problems);
-  }
-
-  public List<String> problems() {
-    return problems;
+    super(message(sourceName, problems), problems);
   }
 
   private static String message(String sourceName, List<String> problems) {

@@ -31,14 +31,19 @@ public final class RateLimitMetrics {
   private final Timer redisOk;
   private final Timer redisFailed;
 
-  /** {@code redisUp} is read on every scrape; it must be cheap and never do I/O. */
+  /**
+   * {@code redisUp} is read on every scrape; it must be cheap and never do I/O. Null when no Redis is configured: then
+   * the gauge is left out, so "Redis is down" alerts do not fire on a gateway that limits locally by design.
+   */
   public RateLimitMetrics(MeterRegistry registry, Collection<String> policyNames, BooleanSupplier redisUp) {
     for (String policy : policyNames) {
       decisions.put(policy, counters(registry, policy));
     }
     decisions.put(OTHER_POLICY, counters(registry, OTHER_POLICY));
-    Gauge.builder(REDIS_UP, redisUp, up -> up.getAsBoolean() ? 1 : 0).description("1 while rate limits are shared through Redis")
-        .strongReference(true).register(registry);
+    if (redisUp != null) {
+      Gauge.builder(REDIS_UP, redisUp, up -> up.getAsBoolean() ? 1 : 0).description("1 while rate limits are shared through Redis")
+          .strongReference(true).register(registry);
+    }
     redisOk = timer(registry, "ok");
     redisFailed = timer(registry, "failed");
   }

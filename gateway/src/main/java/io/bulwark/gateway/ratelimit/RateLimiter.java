@@ -112,7 +112,7 @@ public final class RateLimiter {
       // never the URL itself: it may carry a password
       this.redisAddress = redisUrl.getHost() + ":" + (redisUrl.getPort() < 0 ? 6379 : redisUrl.getPort());
     }
-    this.metrics = new RateLimitMetrics(registry, policies.keySet(), () -> state.get() == UP);
+    this.metrics = new RateLimitMetrics(registry, policies.keySet(), redis == null ? null : () -> state.get() == UP);
   }
 
   /**

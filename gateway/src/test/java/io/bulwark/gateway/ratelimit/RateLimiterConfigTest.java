@@ -50,6 +50,16 @@ class RateLimiterConfigTest {
   }
 
   @Test
+  void withoutRedisThereIsNoRedisUpGaugeToAlertOn() {
+    io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+        new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    RateLimiter.create(vertx, config(new JsonObject()), registry, null);
+    String scrape = registry.scrape();
+    assertTrue(scrape.contains("bulwark_ratelimit_decisions_total"), scrape);
+    assertTrue(!scrape.contains("bulwark_ratelimit_redis_up"), "a gateway without REDIS_URL limits locally by design: " + scrape);
+  }
+
+  @Test
   void noPoliciesAndNoSubjectsMeanNoLimit() throws Exception {
     RateLimiter limiter = create(new JsonObject());
     assertTrue(limiter.policies().isEmpty());

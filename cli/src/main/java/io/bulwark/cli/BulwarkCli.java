@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bulwark", mixinStandardHelpOptions = true, versionProvider = BulwarkCli.Version.class,
     description = "Operator tools for a Bulwark installation.",
     subcommands = {StatusCommand.class, VerifyCommand.class, EvidencePackCommand.class, BackupCommand.class,
-        AccessCodeCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
+        AccessCodeCommand.class, MfaCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 success, 1 a check failed or the command could not finish, 2 bad arguments, 3 the "
         + "gateway could not be reached or is unavailable (evidence-pack, backup)."})
 public final class BulwarkCli implements Callable<Integer> {

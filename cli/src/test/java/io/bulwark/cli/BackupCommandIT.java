@@ -63,7 +63,9 @@ class BackupCommandIT {
         assertTrue(run.out.contains("status        succeeded\n"), run.toString());
         assertTrue(run.out.contains("encrypted     yes (key k-"), run.toString());
         assertTrue(run.out.contains("manifest (bulwark-backup-manifest/v1)\n"), run.toString());
-        assertTrue(run.out.contains("  heads       alert V1, audit V2, backup V2, gateway V3\n"), run.toString());
+        // every service schema's head, whatever it is in this build
+        assertTrue(java.util.regex.Pattern.compile("\n  heads       alert V[0-9]+, audit V[0-9]+, backup V[0-9]+, gateway V[0-9]+\n")
+            .matcher(run.out).find(), run.toString());
         assertTrue(run.err.contains("backup " + id + " succeeded"), run.toString());
         assertTrue(Files.isRegularFile(backups.resolve(id + ".dump")));
 
@@ -90,7 +92,7 @@ class BackupCommandIT {
         assertTrue(drill.out.matches("(?s)drill c-\\S+ of " + id + ": passed \\(ok\\).*"), drill.toString());
         assertTrue(drill.out.matches("(?s).*\nledger        verified \\(ok\\): entries [1-9][0-9]*, checkpoints [1-9].*"),
             drill.toString());
-        assertTrue(drill.out.contains("migration-heads") && drill.out.contains("as recorded: alert V1"), drill.toString());
+        assertTrue(drill.out.contains("migration-heads") && drill.out.matches("(?s).*as recorded: alert V[0-9]+, audit V[0-9]+.*"), drill.toString());
         assertTrue(drill.out.contains(", all as the manifest recorded\n"), drill.toString());
         assertTrue(drill.out.matches("(?s).*  drop +- +dropped bulwark_drill_\\S+\n.*"), drill.toString());
 

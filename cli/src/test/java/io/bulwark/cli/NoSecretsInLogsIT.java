@@ -28,7 +28,15 @@ class NoSecretsInLogsIT {
       "it-evidence-pack-admin-key-0123456789", "unit-backup-admin-key-0123456789", "it-cli-backup-admin-key-0123456789",
       // backup encryption keys of BackupRestoreIT, BackupFailuresIT and BackupCommandIT, as configured (base64)
       "aXQtYmFja3VwLWtleS0wMTIzNDU2Nzg5YWJjZGVmISE=", "aXQtYmFja3VwLWtleS1vbmUtMDEyMzQ1Njc4OWFiY2Q=",
-      "aXQtYmFja3VwLWtleS10d28tMDEyMzQ1Njc4OWFiY2Q=", "aXQtY2xpLWJhY2t1cC1rZXktMDEyMzQ1Njc4OWFiY2Q=");
+      "aXQtYmFja3VwLWtleS10d28tMDEyMzQ1Njc4OWFiY2Q=", "aXQtY2xpLWJhY2t1cC1rZXktMDEyMzQ1Njc4OWFiY2Q=",
+      // admin keys and TOTP secrets (raw and base32) of the gateway's alert ITs, TotpVerifierTest and MfaEnrollCommandTest
+      "alert-it-admin-key-0123456789abcdef", "alert-it-other-admin-key-0123456789", "alert-it-bob-admin-key-0123456789abcd",
+      "AlertItTotpSecret!!!", "IFWGK4TUJF2FI33UOBJWKY3SMV2CCIJB", "BobsItTotpSecret!!!!", "IJXWE42JORKG65DQKNSWG4TFOQQSCIJB",
+      "12345678901234567890", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "JBSWY3DPEHPK3PXP", "mfa-unit-admin-key-0123456789abcdef",
+      // alert-service: webhook signing secrets, a PagerDuty routing key, the intake token, the suite's operator TOTP secret
+      "it-notify-webhook-secret-new-0123456789", "it-notify-webhook-secret-old-0123456789",
+      "it-notify-pd-routing-key-0123456789", "it-intake-token-5f1c0d", "it-restart-webhook-secret-0123456789",
+      "it-ops-webhook-secret-0123456789", "OPSITTOTPSECRETAAAAAAAAAAAAAAAAA");
 
   @Test
   void noTestRunWroteASecretToItsOutput() throws IOException {

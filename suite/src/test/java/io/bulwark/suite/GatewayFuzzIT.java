@@ -85,12 +85,17 @@ class GatewayFuzzIT {
       {"GET", "/regulator/keys"}, {"DELETE", "/admin/regulator/sessions"},
       {"GET", "/admin/backups"}, {"POST", "/admin/backups"}, {"GET", "/admin/backups/{backup}"},
       {"POST", "/admin/backups/{backup}/verify"}, {"POST", "/admin/backups/{backup}/drill"},
-      {"POST", "/admin/backups/{backup}/restore"}, {"GET", "/api-docs"}, {"GET", "/api-docs/ui"},
+      {"POST", "/admin/backups/{backup}/restore"},
+      {"GET", "/alerts"}, {"GET", "/alerts/{alert}"}, {"POST", "/alerts/{alert}/ack"}, {"POST", "/alerts/{alert}/resolve"},
+      {"GET", "/alerts/silences"}, {"POST", "/alerts/silences"}, {"DELETE", "/alerts/silences/{alert}"},
+      {"GET", "/admin/notifications"}, {"POST", "/admin/notifications/pause"}, {"POST", "/admin/notifications/resume"},
+      {"POST", "/admin/notifications/clean"}, {"POST", "/admin/notifications/redrive"},
+      {"GET", "/api-docs"}, {"GET", "/api-docs/ui"},
       {"GET", "/api-docs/ui/{id}"},
       {"GET", "/api/{id}"}, {"POST", "/api/{id}/{key}"}, {"DELETE", "/api/{n}"}, {"GET", "/open/{id}"},
       {"GET", "/nowhere/{id}"}, {"GET", "/{id}"}};
   private static final String[] QUERY_NAMES = {"tenant", "from", "to", "limit", "cursor", "size", "status", "after", "action",
-      "actor", "requestId", "x", "limit[]", "__proto__"};
+      "actor", "requestId", "x", "limit[]", "__proto__", "state", "severity", "label", "active"};
 
   private static TestUpstream upstream;
 
@@ -197,7 +202,8 @@ class GatewayFuzzIT {
     String method = random.nextInt(4) == 0 ? METHODS[random.nextInt(METHODS.length)] : route[0];
     String path = route[1].replace("{id}", pick(random, "acme", NASTY)).replace("{key}", pick(random, "k_abcdefghijkl", NASTY))
         .replace("{n}", pick(random, Integer.toString(random.nextInt(50)), NASTY))
-        .replace("{backup}", pick(random, "b-20260101T021500Z-3f9a", NASTY));
+        .replace("{backup}", pick(random, "b-20260101T021500Z-3f9a", NASTY))
+        .replace("{alert}", pick(random, "3f2b8c1e-9a4d-4e7f-b6a1-0c5d2e8f9a7b", NASTY));
     StringBuilder q = new StringBuilder();
     int params = random.nextInt(3) == 0 ? random.nextInt(4) : 0;
     for (int i = 0; i < params; i++) {

@@ -27,7 +27,8 @@ public final class AlertStore {
       + " $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)";
   /**
    * {@code notified_state} is the notifier's column and is never written here; {@code version} only moves forward, so the
-   * notifier's guarded update fails when the alert changed under it.
+   * notifier's guarded update fails when the alert changed under it. A trigger moves {@code change_seq} on every write (V4),
+   * so the notifier finds what changed since its last look.
    */
   private static final String UPDATE = "UPDATE alert.alerts SET state = $2, annotations = $3, value = $4, firing_at = $5,"
       + " acknowledged_at = $6, acknowledged_by = $7, resolved_at = $8, resolved_by = $9, comment = $10, ends_at = $11,"

@@ -43,6 +43,8 @@ public final class GroupPlanner {
     List<GroupState> upserts = new ArrayList<>();
     Set<String> deletes = new HashSet<>();
     Map<String, Set<UUID>> sentAfter = new HashMap<>();
+    Map<String, Instant> changeEligible = new HashMap<>();
+    Instant nextDue = null;
     for (Group g : groups.values()) {
       GroupState state = states.get(g.key());
       boolean fresh = state == null;
@@ -68,6 +70,7 @@ public final class GroupPlanner {
       } else if (!current.isEmpty() && state != null && state.lastSentAt() != null) {
         due = !now.isBefore(state.lastSentAt().plus(g.route().repeatInterval()));
       }
+      GroupState after = state;
       if (due) {
         List<AlertRow> body = new ArrayList<>(current);
         body.addAll(resolvedNow);
@@ -78,13 +81,26 @@ public final class GroupPlanner {
         kept.addAll(current.stream().map(AlertRow::id).toList());
         resolvedNow.forEach(a -> kept.remove(a.id()));
         upserts.removeIf(s -> s.groupKey().equals(g.key()));
-        upserts.add(new GroupState(g.key(), g.route().receiver(), state.firstSeenAt(), now, Set.copyOf(kept)));
+        after = new GroupState(g.key(), g.route().receiver(), state.firstSeenAt(), now, Set.copyOf(kept));
+        upserts.add(after);
       } else if (state != null && !changed && current.isEmpty() && kept.isEmpty()) {
         deletes.add(g.key());
+        after = null;
       } else if (state != null && !kept.equals(sent) && !upserts.contains(state)) {
         upserts.add(new GroupState(g.key(), state.receiver(), state.firstSeenAt(), state.lastSentAt(), Set.copyOf(kept)));
       }
       sentAfter.put(g.key(), kept);
+      if (after != null) {
+        Instant eligible = after.lastSentAt() == null ? after.firstSeenAt().plus(g.route().groupWait())
+            : after.lastSentAt().plus(g.route().groupInterval());
+        changeEligible.put(g.key(), eligible);
+        if (changed && !due) {
+          nextDue = earliest(nextDue, eligible);
+        }
+        if (!current.isEmpty() && after.lastSentAt() != null) {
+          nextDue = earliest(nextDue, after.lastSentAt().plus(g.route().repeatInterval()));
+        }
+      }
     }
     // groups nobody routes to any more (alerts gone, or the receivers file changed) are forgotten
     states.keySet().stream().filter(k -> !groups.containsKey(k)).forEach(deletes::add);
@@ -99,28 +115,49 @@ public final class GroupPlanner {
         notified.put(a.id(), "resolved");
       }
     }
-    return new NotificationPlan(entries, upserts, deletes, notified);
+    return new NotificationPlan(entries, upserts, deletes, notified, changeEligible, nextDue);
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a == null || b.isBefore(a) ? b : a;
+  }
+
+  /** The keys of the groups routing puts an alert with these labels in. */
+  public Set<String> groupKeys(Map<String, String> labels) {
+    Set<String> keys = new HashSet<>();
+    for (Route r : config.root().match(labels)) {
+      keys.add(key(r, groupLabels(r, labels)));
+    }
+    return keys;
   }
 
   Map<String, Group> group(List<AlertRow> alerts) {
     Map<String, Group> groups = new TreeMap<>();
     for (AlertRow a : alerts) {
       for (Route r : config.root().match(a.labels())) {
-        Map<String, String> labels = new TreeMap<>();
-        if (r.groupsByAll()) {
-          labels.putAll(a.labels());
-        } else {
-          r.groupBy().forEach(l -> {
-            if (a.labels().containsKey(l)) {
-              labels.put(l, a.labels().get(l));
-            }
-          });
-        }
-        String key = r.receiver() + "/" + r.id() + "/" + render(labels);
-        groups.computeIfAbsent(key, k -> new Group(k, r, labels, new ArrayList<>())).alerts().add(a);
+        Map<String, String> labels = groupLabels(r, a.labels());
+        groups.computeIfAbsent(key(r, labels), k -> new Group(k, r, labels, new ArrayList<>())).alerts().add(a);
       }
     }
     return groups;
+  }
+
+  private static Map<String, String> groupLabels(Route r, Map<String, String> alertLabels) {
+    Map<String, String> labels = new TreeMap<>();
+    if (r.groupsByAll()) {
+      labels.putAll(alertLabels);
+    } else {
+      r.groupBy().forEach(l -> {
+        if (alertLabels.containsKey(l)) {
+          labels.put(l, alertLabels.get(l));
+        }
+      });
+    }
+    return labels;
+  }
+
+  private static String key(Route r, Map<String, String> groupLabels) {
+    return r.receiver() + "/" + r.id() + "/" + render(groupLabels);
   }
 
   private List<OutboxEntry> entries(Group g, List<AlertRow> body, String kind, Instant firstActive) {

@@ -8,8 +8,10 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -147,17 +149,74 @@ public final class NotificationDispatcher {
     });
   }
 
+  /**
+   * At most this long between two passes that read every open alert, whatever the change numbers said: a change
+   * committed out of number order, or another instance's planning, is picked up by the next one.
+   */
+  static final long FULL_PLAN_EVERY_MS = 10_000;
+  /** Changes looked at per pass; more are taken by the next pass, right away. */
+  static final int CHANGES_PER_LOOK = 5_000;
+  /** The highest change number this dispatcher has accounted for; -1 until its first full pass. */
+  private long seenUpTo = -1;
+  /** When a full pass can next produce something; null: not before an alert changes. */
+  private Instant planAt;
+  private Map<String, Instant> changeEligible = Map.of();
+  private long lastFullPlan;
+
   /** One plan + one delivery round; true when there may be more to do right away. */
   private Future<Boolean> pass() {
-    return store.plan(planner, clock.instant())
-        .recover(t -> {
-          if (t instanceof OutboxStore.StaleAlert) {
-            again = true;
-            return Future.succeededFuture(0);
-          }
-          return Future.failedFuture(t);
-        })
-        .compose(n -> deliver());
+    return planIfDue().recover(t -> {
+      planAt = clock.instant(); // try again next time round
+      if (t instanceof OutboxStore.StaleAlert) {
+        again = true;
+        return Future.succeededFuture(false);
+      }
+      return Future.failedFuture(t);
+    }).compose(more -> deliver().map(delivered -> delivered || more));
+  }
+
+  /**
+   * Plans when something can be due: a full pass (every alert a notification may concern) only when a change reached
+   * a group that may send now, a group's wait, interval or repeat ran out, or {@link #FULL_PLAN_EVERY_MS} passed;
+   * otherwise only the alerts written since the last look are read and routed. True when more changes wait.
+   */
+  private Future<Boolean> planIfDue() {
+    Instant now = clock.instant();
+    if (seenUpTo < 0 || (planAt != null && !now.isBefore(planAt))
+        || System.nanoTime() - lastFullPlan >= FULL_PLAN_EVERY_MS * 1_000_000) {
+      return fullPlan(now).map(false);
+    }
+    return store.changedSince(seenUpTo, CHANGES_PER_LOOK).compose(changes -> {
+      metrics.planned(NotifyMetrics.Pass.CHANGES);
+      for (OutboxStore.Change c : changes) {
+        seenUpTo = Math.max(seenUpTo, c.seq());
+        for (String key : planner.groupKeys(c.labels())) {
+          Instant eligible = changeEligible.get(key);
+          planAt = eligible == null || eligible.isBefore(now) ? now : earliest(planAt, eligible);
+        }
+      }
+      boolean more = changes.size() == CHANGES_PER_LOOK;
+      return planAt != null && !now.isBefore(planAt) ? fullPlan(now).map(more) : Future.succeededFuture(more);
+    });
+  }
+
+  private Future<Void> fullPlan(Instant now) {
+    lastFullPlan = System.nanoTime();
+    metrics.planned(NotifyMetrics.Pass.FULL);
+    return store.plan(planner, now).map(p -> {
+      if (p.plan() == null) {
+        planAt = now; // another instance is planning: look again next time round
+      } else {
+        seenUpTo = Math.max(seenUpTo, p.seenUpTo());
+        changeEligible = p.plan().changeEligible();
+        planAt = p.plan().nextDue();
+      }
+      return null;
+    });
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a == null || b.isBefore(a) ? b : a;
   }
 
   private Future<Boolean> deliver() {

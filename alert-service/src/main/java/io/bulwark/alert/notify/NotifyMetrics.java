@@ -20,9 +20,13 @@ public final class NotifyMetrics {
   public static final String OLDEST = "bulwark_alert_outbox_oldest_pending_age_seconds";
   public static final String LATENCY = "bulwark_alert_notification_latency_seconds";
   public static final String PAUSED = "bulwark_alert_outbox_paused";
+  public static final String PLANS = "bulwark_alert_notification_plans_total";
 
   /** Outcome of one delivery attempt: sent, failed (will retry), dead (dead-lettered). */
   public enum Result { SENT, FAILED, DEAD }
+
+  /** A planning pass over every alert a notification may concern, or a look at only the alerts changed since the last. */
+  public enum Pass { FULL, CHANGES }
 
   private final MeterRegistry registry;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
@@ -30,6 +34,7 @@ public final class NotifyMetrics {
   private final AtomicLong oldestMs = new AtomicLong();
   private final AtomicLong paused = new AtomicLong();
   private final DistributionSummary latency;
+  private final Map<Pass, Counter> plans = new java.util.EnumMap<>(Pass.class);
 
   public NotifyMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -46,6 +51,15 @@ public final class NotifyMetrics {
         .description("Time from an alert's condition first seen to its first notification delivered")
         .serviceLevelObjectives(0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 900)
         .register(registry);
+    for (Pass p : Pass.values()) {
+      plans.put(p, Counter.builder(PLANS).tag("pass", p.name().toLowerCase(java.util.Locale.ROOT))
+          .description("Notification planning passes: full (every alert a notification may concern) or changes only")
+          .register(registry));
+    }
+  }
+
+  public void planned(Pass pass) {
+    plans.get(pass).increment();
   }
 
   public void attempt(String receiver, Result result) {

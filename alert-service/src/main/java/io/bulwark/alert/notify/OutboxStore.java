@@ -45,22 +45,50 @@ public final class OutboxStore {
                         Instant firstActiveAt, Instant createdAt) {}
 
   /**
-   * Runs one planning pass; returns the number of outbox rows inserted (0 also when another instance holds the lock).
-   * Fails with {@link StaleAlert} when a concurrent lifecycle change won; nothing was written then.
+   * One planning pass: {@code plan} null when another instance held the planning lock (nothing was read), and
+   * {@code seenUpTo} the highest change number every change up to which this pass has looked at.
    */
-  public Future<Integer> plan(GroupPlanner planner, Instant now) {
+  public record Planned(NotificationPlan plan, long seenUpTo) {
+    public int rows() {
+      return plan == null ? 0 : plan.entries().size();
+    }
+  }
+
+  /** An alert written since the notifier last looked: its change number and labels (to find its groups). */
+  public record Change(long seq, Map<String, String> labels) {}
+
+  /**
+   * Runs one planning pass over every alert a notification may concern. Fails with {@link StaleAlert} when a concurrent
+   * lifecycle change won; nothing was written then.
+   */
+  public Future<Planned> plan(GroupPlanner planner, Instant now) {
     return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_try_advisory_xact_lock($1)").execute(Tuple.of(PLAN_LOCK))
         .compose(rs -> {
           if (!rs.iterator().next().getBoolean(0)) {
-            return Future.succeededFuture(0);
+            return Future.succeededFuture(new Planned(null, -1));
           }
-          return groups(conn).compose(states -> alerts(conn, states).compose(alerts -> {
-            NotificationPlan plan = planner.plan(alerts, states, now);
-            Map<UUID, Long> versions = new HashMap<>();
-            alerts.forEach(a -> versions.put(a.id(), a.version()));
-            return apply(conn, plan, versions).map(v -> plan.entries().size());
-          }));
+          // read before the alerts: whatever is written after this number is found again by changedSince
+          return conn.query("SELECT coalesce(max(change_seq), 0) FROM alert.alerts").execute()
+              .map(seq -> seq.iterator().next().getLong(0))
+              .compose(seen -> groups(conn).compose(states -> alerts(conn, states).compose(alerts -> {
+                NotificationPlan plan = planner.plan(alerts, states, now);
+                Map<UUID, Long> versions = new HashMap<>();
+                alerts.forEach(a -> versions.put(a.id(), a.version()));
+                return apply(conn, plan, versions).map(v -> new Planned(plan, seen));
+              })));
         }));
+  }
+
+  /** Alerts written after change number {@code after}, oldest first, at most {@code limit}: a cheap look between passes. */
+  public Future<List<Change>> changedSince(long after, int limit) {
+    return pool.preparedQuery("SELECT change_seq, labels FROM alert.alerts WHERE change_seq > $1 ORDER BY change_seq LIMIT $2")
+        .execute(Tuple.of(after, limit)).map(rs -> {
+          List<Change> out = new ArrayList<>(rs.size());
+          for (Row r : rs) {
+            out.add(new Change(r.getLong("change_seq"), strings(r.getValue("labels"))));
+          }
+          return out;
+        });
   }
 
   private Future<Map<String, GroupState>> groups(SqlConnection conn) {

@@ -141,4 +141,29 @@ class GroupPlannerTest {
     NotificationPlan two = new GroupPlanner(CONFIG, "http://x").plan(alerts, Map.of(), T0);
     assertEquals(one, two);
   }
+
+  @Test
+  void thePlanSaysWhenItCanNextSendSoTheDispatcherNeedNotReadEveryAlertOnEveryPoll() {
+    AlertRow a = row("a", "warning", "firing", null);
+    String key = "hook/0.1/{alertname=\"Grp\"}";
+    assertEquals(java.util.Set.of(key), planner.groupKeys(a.labels()));
+    assertEquals(java.util.Set.of(key, "pd/0.0/{alertname=\"Grp\"}"), planner.groupKeys(Map.of("alertname", "Grp",
+        "severity", "critical")), "an alert in two groups (continue) changes both");
+    NotificationPlan first = run(List.of(a), T0);
+    assertEquals(T0.plusSeconds(30), first.nextDue(), "the new group's change waits group_wait");
+    assertEquals(T0.plusSeconds(30), first.changeEligible().get(key));
+    NotificationPlan sent = run(List.of(a), T0.plusSeconds(30));
+    assertEquals(1, sent.entries().size());
+    assertEquals(T0.plusSeconds(30 + 4 * 3600), sent.nextDue(), "nothing but the repeat is due after a send");
+    assertEquals(T0.plusSeconds(30 + 300), sent.changeEligible().get(key), "a later change waits group_interval");
+    AlertRow aNotified = row("a", "warning", "firing", "firing");
+    AlertRow b = row("b", "warning", "firing", null);
+    assertEquals(T0.plusSeconds(330), run(List.of(aNotified, b), T0.plusSeconds(60)).nextDue());
+    AlertRow aResolved = row("a", "warning", "resolved", "firing");
+    AlertRow bResolved = row("b", "warning", "resolved", "firing");
+    run(List.of(aNotified, row("b", "warning", "firing", "firing")), T0.plusSeconds(330));
+    NotificationPlan last = run(List.of(aResolved, bResolved), T0.plusSeconds(630));
+    assertEquals("resolved", last.entries().get(0).kind());
+    assertEquals(null, last.nextDue(), "no firing alert left: nothing is due until an alert changes");
+  }
 }

@@ -70,7 +70,15 @@ final class OutboxBed implements AutoCloseable {
 
   /** Deploys a dispatcher on {@code on}; returns the deployment id. */
   String deploy(Vertx on, Database db, int port, int maxAttempts) {
-    NotifyConfig config = ReceiversFile.parse("it.yaml", receivers(port));
+    return deploy(on, db, ReceiversFile.parse("it.yaml", receivers(port)), maxAttempts);
+  }
+
+  /** Deploys a dispatcher with receivers of the test's own. */
+  String deploy(String receiversYaml, int maxAttempts) {
+    return deploy(vertx, database, ReceiversFile.parse("it.yaml", receiversYaml), maxAttempts);
+  }
+
+  private String deploy(Vertx on, Database db, NotifyConfig config, int maxAttempts) {
     VerticleBase verticle = new VerticleBase() {
       private Notifications notifications;
 

@@ -12,7 +12,9 @@
 #
 #   ./mvnw -q -DskipTests install && bench/alerts.sh
 #       RUNS=3 DURATION=10 WARMUP=5 CONCURRENCY=8 BATCHES=10,100 to change; TARGETS=alertmanager to leave Bulwark out;
-#       SEVERITY=info for alerts no inhibition rule targets (default warning, which the critical->warning rule does)
+#       SEVERITY=info for alerts no inhibition rule targets (default warning, which the critical->warning rule does);
+#       RECEIVERS=quiet (default: Bulwark's route waits an hour before it sends, as the Alertmanager's does, so neither
+#       does notification work while measured) or RECEIVERS=builtin (the built-in log receiver: group_wait 0s, 1m interval)
 #       (the driver needs only the JDK: its classpath is suite/target/test-classes)
 #
 # Needs prometheus-alertmanager, psql, curl, java; a PostgreSQL on 127.0.0.1:5432 that trusts user postgres. The run
@@ -28,6 +30,7 @@ CONCURRENCY=${CONCURRENCY:-8}
 BATCHES=${BATCHES:-10,100}
 TARGETS=${TARGETS:-alertmanager,bulwark}
 SEVERITY=${SEVERITY:-warning}
+RECEIVERS=${RECEIVERS:-quiet}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 AM_PORT=${BENCH_ALERTMANAGER_PORT:-19293}
 HTTP_PORT=${BENCH_HTTP_PORT:-19279}
@@ -88,11 +91,24 @@ EOF
 fi
 if [[ ",$TARGETS," == *",bulwark,"* ]]; then
   psql -q -d postgres -c "CREATE DATABASE $db" >/dev/null
+  receivers_file="" # empty: the built-in receivers
+  case "$RECEIVERS" in
+    quiet)
+      receivers_file="$work/receivers.yaml"
+      cat > "$receivers_file" <<EOF
+route: {receiver: log, group_by: [alertname], group_wait: 1h, group_interval: 1h, repeat_interval: 24h}
+receivers:
+  - {name: log, kind: log}
+EOF
+      ;;
+    builtin) ;;
+    *) echo "bench: RECEIVERS must be quiet or builtin" >&2; exit 2 ;;
+  esac
   admin_key="bench-$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
   DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$db" BULWARK_ADMIN_KEYS="$admin_key" BULWARK_DATA_DIR="$work/data" \
     GATEWAY_HTTP_PORT=$HTTP_PORT GATEWAY_MANAGEMENT_PORT=$MGMT_BASE AUDIT_MANAGEMENT_PORT=$((MGMT_BASE + 1)) \
     BACKUP_MANAGEMENT_PORT=$((MGMT_BASE + 2)) ALERT_MANAGEMENT_PORT=$((MGMT_BASE + 3)) \
-    BULWARK_ALERT_MAX_OPEN=1000000 \
+    BULWARK_ALERT_MAX_OPEN=1000000 BULWARK_ALERT_RECEIVERS_FILE="$receivers_file" \
     java ${BENCH_JAVA_OPTS:-} -Dlogback.configurationFile=bench/logback-quiet.xml -jar "$JAR" > "$work/suite.log" 2>&1 &
   suite_pid=$!
   wait_for suite "http://127.0.0.1:$((MGMT_BASE + 3))/ready" "$suite_pid"

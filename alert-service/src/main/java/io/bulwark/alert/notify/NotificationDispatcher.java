@@ -151,9 +151,13 @@ public final class NotificationDispatcher {
 
   /**
    * At most this long between two passes that read every open alert, whatever the change numbers said: a change
-   * committed out of number order, or another instance's planning, is picked up by the next one.
+   * committed out of number order, or another instance's planning, is picked up by the next one. With very many open
+   * alerts a full pass is slow, and the spacing grows to {@link #FULL_PLAN_SPACING_FACTOR} times its duration, so the
+   * periodic pass never takes more than a twentieth of the time.
    */
   static final long FULL_PLAN_EVERY_MS = 10_000;
+  static final long FULL_PLAN_SPACING_FACTOR = 20;
+  private long fullPlanEveryNanos = FULL_PLAN_EVERY_MS * 1_000_000;
   /** Changes looked at per pass; more are taken by the next pass, right away. */
   static final int CHANGES_PER_LOOK = 5_000;
   /** The highest change number this dispatcher has accounted for; -1 until its first full pass. */
@@ -183,7 +187,7 @@ public final class NotificationDispatcher {
   private Future<Boolean> planIfDue() {
     Instant now = clock.instant();
     if (seenUpTo < 0 || (planAt != null && !now.isBefore(planAt))
-        || System.nanoTime() - lastFullPlan >= FULL_PLAN_EVERY_MS * 1_000_000) {
+        || System.nanoTime() - lastFullPlan >= fullPlanEveryNanos) {
       return fullPlan(now).map(false);
     }
     return store.changedSince(seenUpTo, CHANGES_PER_LOOK).compose(changes -> {
@@ -201,9 +205,11 @@ public final class NotificationDispatcher {
   }
 
   private Future<Void> fullPlan(Instant now) {
-    lastFullPlan = System.nanoTime();
+    long started = System.nanoTime();
+    lastFullPlan = started;
     metrics.planned(NotifyMetrics.Pass.FULL);
     return store.plan(planner, now).map(p -> {
+      fullPlanEveryNanos = Math.max(FULL_PLAN_EVERY_MS * 1_000_000, (System.nanoTime() - started) * FULL_PLAN_SPACING_FACTOR);
       if (p.plan() == null) {
         planAt = now; // another instance is planning: look again next time round
       } else {

@@ -31,6 +31,7 @@ class NoSecretsInLogsIT {
       "aXQtYmFja3VwLWtleS10d28tMDEyMzQ1Njc4OWFiY2Q=", "aXQtY2xpLWJhY2t1cC1rZXktMDEyMzQ1Njc4OWFiY2Q=",
       // admin keys and TOTP secrets (raw and base32) of the gateway's alert ITs, TotpVerifierTest and MfaEnrollCommandTest
       "alert-it-admin-key-0123456789abcdef", "alert-it-other-admin-key-0123456789", "alert-it-bob-admin-key-0123456789abcd",
+      "alert-it-carol-admin-key-0123456789ab", "CarolItTotpSecret!!!", "INQXE33MJF2FI33UOBJWKY3SMV2CCIJB",
       "AlertItTotpSecret!!!", "IFWGK4TUJF2FI33UOBJWKY3SMV2CCIJB", "BobsItTotpSecret!!!!", "IJXWE42JORKG65DQKNSWG4TFOQQSCIJB",
       "12345678901234567890", "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", "JBSWY3DPEHPK3PXP", "mfa-unit-admin-key-0123456789abcdef",
       // alert-service: webhook signing secrets, a PagerDuty routing key, the intake token, the suite's operator TOTP secret

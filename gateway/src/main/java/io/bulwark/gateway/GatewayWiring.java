@@ -25,6 +25,7 @@ import io.bulwark.gateway.health.DetailedHealth;
 import io.bulwark.gateway.mfa.MfaGuard;
 import io.bulwark.gateway.mfa.MfaOperators;
 import io.bulwark.gateway.mfa.TotpVerifier;
+import io.bulwark.gateway.mfa.UsedSteps;
 import io.bulwark.gateway.proxy.ProxyRoutes;
 import io.bulwark.gateway.proxy.RouteFile;
 import io.bulwark.gateway.proxy.UpstreamProxy;
@@ -104,7 +105,7 @@ final class GatewayWiring {
       LOG.warn("operators enrolled in {} for an admin key this gateway does not accept: {}", MfaOperators.SETTING, strays,
           kv("event", "mfa.enrolment_unmatched"));
     }
-    MfaGuard mfa = new MfaGuard(new TotpVerifier(operators, Clock.systemUTC()), decisions, auth);
+    MfaGuard mfa = new MfaGuard(new TotpVerifier(operators, Clock.systemUTC()), new UsedSteps(p.pool()), decisions, auth);
     AlertApi alertApi = AlertApi.create(alerts, decisions, identity.client(), mfa,
         Duration.ofDays(config.intRange("BULWARK_ALERT_SILENCE_MAX_DAYS", 90, 1, 3650)));
     EvidenceStore evidence = new EvidenceStore(p.pool());

@@ -25,7 +25,10 @@ public final class TotpVerifier {
   private static final Pattern CODE = Pattern.compile("[0-9]{" + DIGITS + "}");
   private final MfaOperators operators;
   private final Clock clock;
-  /** Per admin-key fingerprint, the last step a code was accepted for: in memory, so per gateway instance. */
+  /**
+   * Per admin-key fingerprint, the last step a code was accepted for at this instance: a replay here is refused without
+   * a query; {@link UsedSteps} refuses it across instances.
+   */
   private final Map<String, Long> lastAccepted = new ConcurrentHashMap<>();
 
   /** Why a code was or was not accepted. */
@@ -45,8 +48,20 @@ public final class TotpVerifier {
     }
   }
 
-  /** The outcome and, when the key is enrolled, the operator's name. */
-  public record Check(Outcome outcome, String operator) {}
+  /**
+   * The outcome and, when the key is enrolled, the operator's name; for an accepted code, the time step it was for
+   * (to be used up at every gateway, see {@link UsedSteps}).
+   */
+  public record Check(Outcome outcome, String operator, long step) {
+    Check(Outcome outcome, String operator) {
+      this(outcome, operator, -1);
+    }
+
+    /** The same code, found already used at another gateway. */
+    public Check replayed() {
+      return new Check(Outcome.REPLAYED, operator, step);
+    }
+  }
 
   public TotpVerifier(MfaOperators operators, Clock clock) {
     this.operators = operators;
@@ -85,7 +100,7 @@ public final class TotpVerifier {
       fresh[0] = last == null || step > last;
       return fresh[0] ? step : last;
     });
-    return new Check(fresh[0] ? Outcome.ACCEPTED : Outcome.REPLAYED, op.name());
+    return new Check(fresh[0] ? Outcome.ACCEPTED : Outcome.REPLAYED, op.name(), step);
   }
 
   /** RFC 4226 HOTP with HMAC-SHA1: the code for counter {@code step}, zero-padded to {@code digits}. */

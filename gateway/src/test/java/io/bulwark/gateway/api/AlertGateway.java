@@ -38,6 +38,10 @@ final class AlertGateway implements AutoCloseable {
   static final String BOB_KEY = "alert-it-bob-admin-key-0123456789abcd";
   /** base32 of "BobsItTotpSecret!!!!". */
   static final String BOB_SECRET = "IJXWE42JORKG65DQKNSWG4TFOQQSCIJB";
+  /** A third enrolled operator, {@code carol}, for the test that uses codes at two gateways. */
+  static final String CAROL_KEY = "alert-it-carol-admin-key-0123456789ab";
+  /** base32 of "CarolItTotpSecret!!!". */
+  static final String CAROL_SECRET = "INQXE33MJF2FI33UOBJWKY3SMV2CCIJB";
   final TestPostgres db;
   final Bulwark running;
   final FakeLedger ledger = new FakeLedger();
@@ -45,16 +49,34 @@ final class AlertGateway implements AutoCloseable {
   final String base;
   final String tenantKey;
 
+  /** Whether this gateway made {@link #db} (a second gateway shares the first one's). */
+  private final boolean ownsDatabase;
+
   AlertGateway(String name) {
-    db = TestPostgres.create(name);
+    this(TestPostgres.create(name), true);
+  }
+
+  /** Another gateway instance on this one's database (its own bus, ledger and alert-service fakes). */
+  AlertGateway second() {
+    return new AlertGateway(db, false);
+  }
+
+  private AlertGateway(TestPostgres db, boolean ownsDatabase) {
+    this.db = db;
+    this.ownsDatabase = ownsDatabase;
     Map<String, String> env = TestServices.env(db.databaseUrl(), List.of(GatewayService.DEFINITION));
-    env.put("BULWARK_ADMIN_KEYS", ADMIN_KEY + "," + OTHER_ADMIN_KEY + "," + BOB_KEY);
-    env.put("BULWARK_MFA_TOTP", "alice:" + fingerprint(ADMIN_KEY) + ":" + TOTP_SECRET + ",bob:" + fingerprint(BOB_KEY) + ":" + BOB_SECRET);
+    env.put("BULWARK_ADMIN_KEYS", ADMIN_KEY + "," + OTHER_ADMIN_KEY + "," + BOB_KEY + "," + CAROL_KEY);
+    env.put("BULWARK_MFA_TOTP", "alice:" + fingerprint(ADMIN_KEY) + ":" + TOTP_SECRET + ",bob:" + fingerprint(BOB_KEY) + ":" + BOB_SECRET
+        + ",carol:" + fingerprint(CAROL_KEY) + ":" + CAROL_SECRET);
     env.put("REDIS_URL", TestRedis.url());
     env.put("BULWARK_AUDIT_TIMEOUT_MS", "1500");
     running = TestServices.start(List.of(GatewayService.DEFINITION), env);
     await(Future.all(ledger.register(running.vertx()), alerts.register(running.vertx())));
     base = "http://127.0.0.1:" + TestServices.httpPort(running, "gateway");
+    if (!ownsDatabase) {
+      tenantKey = null;
+      return;
+    }
     HttpResponse<String> t = call("POST", "/admin/tenants", new JsonObject().put("id", "acme").put("name", "Acme").encode(), ADMIN);
     assertEquals(201, t.statusCode(), t.body());
     HttpResponse<String> k = call("POST", "/admin/tenants/acme/keys",
@@ -118,6 +140,13 @@ final class AlertGateway implements AutoCloseable {
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
+  /** One statement on the gateway's database (to break or mend it under the running gateway). */
+  void sql(String statement) throws java.sql.SQLException {
+    try (java.sql.Connection c = db.jdbc(); java.sql.Statement s = c.createStatement()) {
+      s.execute(statement);
+    }
+  }
+
   static void eventually(String what, BooleanSupplier condition) {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (!condition.getAsBoolean()) {
@@ -141,7 +170,9 @@ final class AlertGateway implements AutoCloseable {
     try {
       TestServices.stop(running);
     } finally {
-      db.close();
+      if (ownsDatabase) {
+        db.close();
+      }
     }
   }
 }

@@ -95,6 +95,33 @@ class AlertResolveMfaIT {
     assertEquals(200, ok.statusCode(), "the code was still unused: " + ok.body());
   }
 
+  @Test
+  void aCodeUsedAtOneGatewayIsRefusedAtAnother() throws Exception {
+    // carol's codes: the other tests' operators' used steps are shared by both gateways now
+    String carol = "Bearer " + AlertGateway.CAROL_KEY;
+    try (AlertGateway other = gw.second()) {
+      String first = gw.alerts.add("info", "firing", Map.of());
+      String second = other.alerts.add("info", "firing", Map.of());
+      String code = code(AlertGateway.CAROL_SECRET, 1);
+      // the shared memory of used codes cannot be reached: refused, fail closed, nothing resolved
+      gw.sql("ALTER TABLE gateway.mfa_used_steps RENAME TO mfa_used_steps_away");
+      try {
+        problem(other.call("POST", "/alerts/" + second + "/resolve", null, carol, "X-MFA-Code", code), 503, "db.unavailable");
+      } finally {
+        gw.sql("ALTER TABLE gateway.mfa_used_steps_away RENAME TO mfa_used_steps");
+      }
+      assertTrue(other.alerts.on(Addresses.ALERT_RESOLVE).isEmpty(), "nothing resolved without the shared check");
+      HttpResponse<String> ok = gw.call("POST", "/alerts/" + first + "/resolve", null, carol, "X-MFA-Code", code);
+      assertEquals(200, ok.statusCode(), ok.body());
+      problem(other.call("POST", "/alerts/" + second + "/resolve", null, carol, "X-MFA-Code", code), 401, "mfa.invalid");
+      problem(other.call("POST", "/alerts/" + second + "/resolve", null, carol, "X-MFA-Code", code(AlertGateway.CAROL_SECRET, 0)),
+          401, "mfa.invalid");
+      assertTrue(other.alerts.on(Addresses.ALERT_RESOLVE).isEmpty(), "the replayed code resolved nothing at the second gateway");
+      AlertGateway.eventually("the second gateway recorded the replay", () -> other.ledger.withAction("mfa.denied").stream()
+          .anyMatch(e -> "replayed".equals(e.getJsonObject("details").getString("reason"))));
+    }
+  }
+
   private static List<JsonObject> resolvesOf(String id) {
     return gw.alerts.on(Addresses.ALERT_RESOLVE).stream().filter(m -> id.equals(m.getString("id"))).toList();
   }

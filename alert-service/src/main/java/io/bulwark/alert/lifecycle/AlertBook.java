@@ -260,9 +260,24 @@ public final class AlertBook {
     return serial(() -> Future.succeededFuture(AlertSummary.of(open.values())));
   }
 
-  /** A snapshot of the open alerts (for gauges); safe from any thread. */
+  /** A copy of the open alerts; safe from any thread. */
   public synchronized List<AlertRow> openSnapshot() {
     return List.copyOf(open.values());
+  }
+
+  /** Key of {@link #openCounts()} under which the muted open alerts are counted. */
+  static final String MUTED_KEY = "muted";
+
+  /** Open alerts counted by {@code state|severity}, and the muted ones under {@link #MUTED_KEY}; safe from any thread. */
+  public synchronized Map<String, Long> openCounts() {
+    Map<String, Long> counts = new HashMap<>();
+    for (AlertRow a : open.values()) {
+      counts.merge(a.state + "|" + a.severity, 1L, Long::sum);
+      if (a.muted()) {
+        counts.merge(MUTED_KEY, 1L, Long::sum);
+      }
+    }
+    return counts;
   }
 
   public synchronized long refusedForCapacity() {

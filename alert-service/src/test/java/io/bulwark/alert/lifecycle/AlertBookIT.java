@@ -128,6 +128,7 @@ class AlertBookIT {
     assertEquals(409, failure(book.acknowledge(slow.id(), "op", null, T0)).status(), "a pending alert is not acknowledged");
     AlertRow acked = await(book.acknowledge(down.id(), "alice", "looking", T0.plusSeconds(1)));
     assertEquals("acknowledged", acked.state());
+    assertEquals(Map.of("acknowledged|critical", 1L, "pending|warning", 1L), book.openCounts());
     assertEquals("alice", acked.toJson().getString("acknowledgedBy"));
     assertEquals("acknowledged", await(book.acknowledge(down.id(), "bob", null, T0.plusSeconds(2))).state(), "again: unchanged");
     await(book.evaluate(List.of(firing("ApiDown", "critical", "gateway", Duration.ZERO)), List.of(), T0.plusSeconds(15)));
@@ -157,6 +158,8 @@ class AlertBookIT {
     book.openSnapshot().stream().filter(a -> a.severity().equals("warning")).forEach(a -> byService.put(a.labels().get("service"), a));
     assertTrue(byService.get("gateway").toJson().getBoolean("inhibited"), "the gateway's warning is muted by its critical");
     assertFalse(byService.get("audit").toJson().getBoolean("inhibited"), "another service's warning is not");
+    assertEquals(Map.of("firing|critical", 1L, "firing|warning", 2L, AlertBook.MUTED_KEY, 1L), book.openCounts(),
+        "what the bulwark_alert_alerts and _alerts_muted gauges show");
     await(book.evaluate(List.of(warn, other), List.of(rule), T0.plusSeconds(15)));
     assertFalse(byService.get("gateway").toJson().getBoolean("inhibited"), "the critical cleared: the warning speaks again");
 

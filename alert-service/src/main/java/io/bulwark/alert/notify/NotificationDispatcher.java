@@ -28,13 +28,15 @@ public final class NotificationDispatcher {
   private static final long STATS_EVERY_MS = 2000;
   private final Vertx vertx;
   private final OutboxStore store;
-  private final NotifyConfig config;
+  /** Replaced whole on a receivers reload, on the dispatcher's context. */
+  private volatile NotifyConfig config;
   private final NotifySettings settings;
   private final NotifyMetrics metrics;
-  private final GroupPlanner planner;
+  private volatile GroupPlanner planner;
   private final NotificationSender sender;
   private final Clock clock;
-  private final long leaseMs;
+  private volatile long leaseMs;
+  private io.vertx.core.Context context;
   private MessageConsumer<Object> changed;
   private long timer = -1;
   private long statsTimer = -1;
@@ -53,9 +55,28 @@ public final class NotificationDispatcher {
     this.clock = clock;
     this.planner = new GroupPlanner(config, settings.externalUrl());
     this.sender = new NotificationSender(vertx, settings, clock);
+    this.leaseMs = lease(config);
+  }
+
+  /** A claim outlives the slowest request by a wide margin, so only a dead instance's claim is ever taken over. */
+  private static long lease(NotifyConfig config) {
     long longest = config.receivers().values().stream().mapToLong(r -> r.timeout().toMillis()).max().orElse(10_000);
-    // a claim outlives the slowest request by a wide margin, so only a dead instance's claim is ever taken over
-    this.leaseMs = longest + 1000 + 30_000;
+    return longest + 1000 + 30_000;
+  }
+
+  /**
+   * Receivers and routes from a reloaded file, from the next pass on. Groups may be different now, so the next pass
+   * plans over every alert at once; a group new to a receiver hears of the alerts already firing in it.
+   */
+  public void reconfigure(NotifyConfig next) {
+    context.runOnContext(v -> {
+      config = next;
+      planner = new GroupPlanner(next, settings.externalUrl());
+      leaseMs = lease(next);
+      changeEligible = Map.of();
+      planAt = clock.instant();
+      kick();
+    });
   }
 
   public OutboxStore store() {
@@ -64,6 +85,7 @@ public final class NotificationDispatcher {
 
   /** Starts polling and listening; call on the verticle's context. */
   public Future<Void> start() {
+    context = vertx.getOrCreateContext();
     changed = vertx.eventBus().localConsumer(Addresses.ALERT_CHANGED, m -> kick());
     timer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> kick());
     statsTimer = vertx.setPeriodic(STATS_EVERY_MS, id -> refreshStats());

@@ -73,6 +73,24 @@ final class OutboxBed implements AutoCloseable {
     return deploy(on, db, ReceiversFile.parse("it.yaml", receivers(port)), maxAttempts);
   }
 
+  /** Deploys notifications as alert-service does, from its configuration (a receivers file, polled). */
+  String deploy(io.bulwark.shared.config.ServiceConfig config) {
+    VerticleBase verticle = new VerticleBase() {
+      private Notifications notifications;
+
+      @Override
+      public Future<?> start() {
+        return Notifications.start(vertx, config, database.pool(), registry).onSuccess(n -> notifications = n);
+      }
+
+      @Override
+      public Future<?> stop() {
+        return notifications.stop();
+      }
+    };
+    return get(vertx.deployVerticle(verticle));
+  }
+
   /** Deploys a dispatcher with receivers of the test's own. */
   String deploy(String receiversYaml, int maxAttempts) {
     return deploy(vertx, database, ReceiversFile.parse("it.yaml", receiversYaml), maxAttempts);

@@ -8,11 +8,15 @@
 #                 in PostgreSQL and a notification to the log receiver
 # alerts/s per run and the medians over RUNS, with Bulwark's ratio to Alertmanager (goal >= 1.0x). Then the latency
 # from an alert's startsAt to its notification, from alert-service's bulwark_alert_notification_latency_seconds (the
-# log receiver, so it measures Bulwark's own path: intake, row, dispatcher, outbox, delivery).
+# log receiver, so it measures Bulwark's own path: intake, row, dispatcher, outbox, delivery). With every alert new
+# (ACTIVE=0) and pgbench installed, last the physical limit: pgbench writing the two rows a new alert costs (its alert
+# row and its ledger entry, bench/alerts-pg-limit.sql) into copies of the tables, same batches and clients.
 #
 #   ./mvnw -q -DskipTests install && bench/alerts.sh
 #       RUNS=3 DURATION=10 WARMUP=5 CONCURRENCY=8 BATCHES=10,100 to change; TARGETS=alertmanager to leave Bulwark out;
 #       SEVERITY=info for alerts no inhibition rule targets (default warning, which the critical->warning rule does);
+#       ACTIVE=N to cycle through N label sets instead (a Prometheus resending its N firing alerts: after the first round
+#       every alert is a refresh; default 0, every alert new);
 #       RECEIVERS=quiet (default: Bulwark's route waits an hour before it sends, as the Alertmanager's does, so neither
 #       does notification work while measured) or RECEIVERS=builtin (the built-in log receiver: group_wait 0s, 1m interval)
 #       (the driver needs only the JDK: its classpath is suite/target/test-classes)
@@ -31,6 +35,7 @@ BATCHES=${BATCHES:-10,100}
 TARGETS=${TARGETS:-alertmanager,bulwark}
 SEVERITY=${SEVERITY:-warning}
 RECEIVERS=${RECEIVERS:-quiet}
+ACTIVE=${ACTIVE:-0}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 AM_PORT=${BENCH_ALERTMANAGER_PORT:-19293}
 HTTP_PORT=${BENCH_HTTP_PORT:-19279}
@@ -116,14 +121,38 @@ EOF
 fi
 [ -n "$targets" ] || { echo "bench: TARGETS names neither alertmanager nor bulwark" >&2; exit 2; }
 
-echo "bench: $TARGETS, batches $BATCHES, $CONCURRENCY clients, $DURATION s a step, $RUNS runs, $(nproc) CPUs"
+echo "bench: $TARGETS, batches $BATCHES, active label sets ${ACTIVE/#0/unbounded (all new)}, $CONCURRENCY clients, $DURATION s a step, $RUNS runs, $(nproc) CPUs"
 status=0
 java -Xmx1g -Dtargets="$targets" -Dbatches="$BATCHES" -Dconcurrency="$CONCURRENCY" -Dduration="$DURATION" \
-  -Druns="$RUNS" -Dwarmup="$WARMUP" -Dseverity="$SEVERITY" -cp suite/target/test-classes \
+  -Druns="$RUNS" -Dwarmup="$WARMUP" -Dseverity="$SEVERITY" -Dactive="$ACTIVE" -cp suite/target/test-classes \
   io.bulwark.suite.bench.AlertIntakeBench &
 java_pid=$!
 wait "$java_pid" || status=$?
 java_pid=
+
+if [ -n "$suite_pid" ] && [ "$ACTIVE" = 0 ] && command -v pgbench >/dev/null; then
+  # the physical limit for new alerts on this machine: PostgreSQL alone writing the two rows each new alert costs
+  # (its alert row and its ledger entry), with the suite and the Alertmanager idle beside it
+  psql -q -d "$db" -v ON_ERROR_STOP=1 >/dev/null <<'EOF'
+CREATE SCHEMA pglimit;
+CREATE TABLE pglimit.alerts (LIKE alert.alerts INCLUDING ALL);
+CREATE TABLE pglimit.entries (LIKE audit.entries INCLUDING ALL);
+CREATE SEQUENCE pglimit.idx;
+EOF
+  for b in ${BATCHES//,/ }; do
+    rates=()
+    for r in $(seq 1 "$RUNS"); do
+      tps=$(pgbench -n -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" -c "$CONCURRENCY" -j 2 -T "$DURATION" -D batch="$b" \
+        -f bench/alerts-pg-limit.sql "$db" 2>"$work/pgbench.log" | awk '/^tps/ { print $3; exit }') || true
+      [ -n "$tps" ] || { echo "bench: pgbench failed:" >&2; head -5 "$work/pgbench.log" >&2; status=1; break 2; }
+      rates+=("$(awk -v t="$tps" -v b="$b" 'BEGIN { printf "%.0f", t * b }')")
+      echo "run $r postgres-limit batch $(printf '%4d' "$b") $(printf '%9d' "${rates[-1]}") alerts/s (2 rows each)"
+    done
+    printf '%s\n' "${rates[@]}" | sort -n | awk -v b="$b" '{ v[NR] = $1 } END {
+      m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+      printf "median postgres-limit batch %4d %9.0f alerts/s\n", b, m }'
+  done
+fi
 
 if [ -n "$suite_pid" ]; then
   # let the dispatcher catch up, then read the latency histogram (seconds from startsAt to delivery)

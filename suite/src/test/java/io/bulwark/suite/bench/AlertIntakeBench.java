@@ -17,8 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Posts Alertmanager v2 alert arrays to several {@code POST /api/v2/alerts} endpoints under the same load and prints
- * alerts/s per target, batch size and run, then the medians and the ratio of each target to the first one. Every alert
- * has a label set never sent before (a new fingerprint), so each is a new alert, not a refresh. Targets alternate
+ * alerts/s per target, batch size and run, then the medians and the ratio of each target to the first one. By default
+ * every alert has a label set never sent before (a new fingerprint), so each is a new alert, not a refresh; with
+ * {@code -Dactive=N} the alerts cycle through N label sets, as a Prometheus resending its N firing alerts does, so after
+ * the first round every alert is a refresh. Targets alternate
  * within every run, starting with a different one each run. Bounded: every step lasts {@code duration} seconds.
  *
  * <pre>java -Dtargets=alertmanager=http://127.0.0.1:9093,bulwark=http://127.0.0.1:9083 -Dbatches=10,100
@@ -30,6 +32,8 @@ public final class AlertIntakeBench {
   private final AtomicLong serial = new AtomicLong();
   private final String runId = Long.toString(System.currentTimeMillis(), 36);
   private final String severity = System.getProperty("severity", "warning");
+  /** 0: every alert new; N: the alerts cycle through N label sets (refreshes). */
+  private final long active = Long.getLong("active", 0);
 
   public static void main(String[] args) throws Exception {
     Map<String, String> targets = new LinkedHashMap<>();
@@ -143,13 +147,13 @@ public final class AlertIntakeBench {
     return new Step(posts * batch / secs, pct(all, 0.50), pct(all, 0.99), failures);
   }
 
-  /** An Alertmanager v2 alert array of {@code n} alerts, each with a label set of its own. */
+  /** An Alertmanager v2 alert array of {@code n} alerts, each with a label set of its own (or the next of the active set). */
   private String body(int n) {
     String now = Instant.now().toString();
     String ends = Instant.now().plusSeconds(3600).toString();
     StringBuilder sb = new StringBuilder(n * 300).append('[');
     for (int i = 0; i < n; i++) {
-      long id = serial.incrementAndGet();
+      long id = active > 0 ? serial.incrementAndGet() % active : serial.incrementAndGet();
       if (i > 0) {
         sb.append(',');
       }

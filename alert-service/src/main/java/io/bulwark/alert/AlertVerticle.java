@@ -8,6 +8,8 @@ import io.bulwark.alert.lifecycle.AlertMetrics;
 import io.bulwark.alert.lifecycle.AlertStore;
 import io.bulwark.alert.lifecycle.SilenceStore;
 import io.bulwark.alert.notify.Notifications;
+import io.bulwark.alert.retention.AlertRetention;
+import io.bulwark.alert.retention.RetentionSettings;
 import io.bulwark.alert.rules.AlertRules;
 import io.bulwark.alert.rules.Firing;
 import io.bulwark.alert.rules.Inhibition;
@@ -40,6 +42,7 @@ public final class AlertVerticle extends VerticleBase {
   private AlertLeadership leadership;
   private AlertRules rules;
   private Notifications notifications;
+  private AlertRetention retention;
 
   public AlertVerticle(ServiceContext ctx) {
     this.ctx = ctx;
@@ -48,6 +51,7 @@ public final class AlertVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     AlertSettings settings = AlertSettings.from(ctx.config());
+    retention = new AlertRetention(vertx, ctx.database().pool(), RetentionSettings.from(ctx.config()), ctx.registry());
     AlertStore alerts = new AlertStore(ctx.database().pool());
     SilenceStore silences = new SilenceStore(ctx.database().pool());
     AlertJournal journal = new AlertJournal(vertx, ctx.registry(), 10_000);
@@ -95,13 +99,14 @@ public final class AlertVerticle extends VerticleBase {
             settings.evaluationInterval()));
   }
 
-  /** Became the leader: load the open alerts, take the changing addresses, start evaluating. */
+  /** Became the leader: load the open alerts, take the changing addresses, start evaluating and sweeping old rows. */
   private Future<Void> lead() {
     return book.start().compose(x -> {
       changers.addAll(consumerApi.registerChanges(vertx.eventBus()));
       return Future.all(changers.stream().map(MessageConsumer::completion).toList());
     }).map(x -> {
       loop.start();
+      retention.start();
       return null;
     });
   }
@@ -110,7 +115,8 @@ public final class AlertVerticle extends VerticleBase {
   private Future<Void> standBy() {
     List<MessageConsumer<JsonObject>> giving = List.copyOf(changers);
     changers.clear();
-    return loop.stop().compose(x -> Future.all(giving.stream().map(MessageConsumer::unregister).toList())).mapEmpty();
+    return loop.stop().compose(x -> retention.stop())
+        .compose(x -> Future.all(giving.stream().map(MessageConsumer::unregister).toList())).mapEmpty();
   }
 
   /**

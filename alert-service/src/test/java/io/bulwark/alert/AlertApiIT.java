@@ -41,6 +41,8 @@ class AlertApiIT {
     env.put("BULWARK_ALERT_EVALUATION_INTERVAL", "200ms");
     env.put("BULWARK_ALERT_EXTERNAL_RESOLVE_TIMEOUT", "2s");
     env.put("BULWARK_ALERT_INTAKE_TOKEN", TOKEN);
+    env.put("BULWARK_ALERT_RESOLVED_RETENTION", "10m");
+    env.put("BULWARK_ALERT_RETENTION_INTERVAL", "200ms");
     running = TestServices.start(List.of(AlertService.DEFINITION), env);
   }
 
@@ -215,6 +217,30 @@ class AlertApiIT {
     assertEquals(200, post(new JsonArray().add(alert("RestartProbe", "x", Instant.now().plusSeconds(3600))).encode()).statusCode());
     assertEquals(1, bus(Addresses.ALERT_LIST, new JsonObject().put("state", "open").put("labels", new JsonObject()
         .put("alertname", "RestartProbe"))).getJsonArray("alerts").size(), "the same alert after the restart, not a second");
+  }
+
+  @Test
+  void theLeaderSweepsResolvedAlertsPastTheirRetention() throws Exception {
+    try (java.sql.Connection c = db.jdbc(); java.sql.Statement st = c.createStatement()) {
+      st.execute("INSERT INTO alert.alerts (id, fingerprint, rule, severity, state, resolved_at, notified_state) VALUES"
+          + " (gen_random_uuid(), 'old-one', 'LongGone', 'info', 'resolved', now() - interval '11 minutes', 'resolved'),"
+          + " (gen_random_uuid(), 'recent-one', 'JustGone', 'info', 'resolved', now() - interval '9 minutes', 'resolved')");
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    List<String> left;
+    do {
+      Http.sleep(100);
+      left = new java.util.ArrayList<>();
+      try (java.sql.Connection c = db.jdbc(); java.sql.Statement st = c.createStatement();
+           java.sql.ResultSet rs = st.executeQuery("SELECT rule FROM alert.alerts WHERE rule IN ('LongGone', 'JustGone')")) {
+        while (rs.next()) {
+          left.add(rs.getString(1));
+        }
+      }
+    } while (left.contains("LongGone") && System.nanoTime() < deadline);
+    assertEquals(List.of("JustGone"), left, "past BULWARK_ALERT_RESOLVED_RETENTION (10m) and only that");
+    assertTrue(Http.get("http://127.0.0.1:" + TestServices.managementPort(running, "alert") + "/metrics").body()
+        .contains("bulwark_alert_retention_deleted_total{service=\"alert\",table=\"alerts\"} 1.0"));
   }
 
   @Test

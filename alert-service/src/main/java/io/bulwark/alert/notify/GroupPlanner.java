@@ -171,7 +171,8 @@ public final class GroupPlanner {
       case ALERTMANAGER -> List.of(new OutboxEntry(receiver.name(), g.key(), kind,
           Payloads.alertmanager(body, externalUrl).encode(), ids, fps, firstActive));
       default -> List.of(new OutboxEntry(receiver.name(), g.key(), kind,
-          Payloads.webhook(receiver.name(), g.key(), g.groupLabels(), body, externalUrl).encode(), ids, fps, firstActive));
+          Payloads.webhook(receiver.name(), g.key(), g.groupLabels(), body, externalUrl, receiver.maxAlerts()).encode(), ids,
+          fps, firstActive));
     };
   }
 

@@ -15,10 +15,21 @@ public final class Payloads {
 
   private Payloads() {}
 
-  /** Alertmanager webhook payload version 4, for one group. */
+  /** Alertmanager webhook payload version 4, for one group, with every alert. */
   public static JsonObject webhook(String receiver, String groupKey, Map<String, String> groupLabels, List<AlertRow> alerts,
                                    String externalUrl) {
-    boolean firing = alerts.stream().anyMatch(a -> !a.resolved());
+    return webhook(receiver, groupKey, groupLabels, alerts, externalUrl, 0);
+  }
+
+  /**
+   * As {@link #webhook(String, String, Map, List, String)} with at most {@code maxAlerts} alerts (0: all): the first
+   * ones go and {@code truncatedAlerts} says how many did not, as Alertmanager's {@code max_alerts} does. The status
+   * is the group's, over every alert, so a truncated list never says "resolved" while some of the group still fires.
+   */
+  public static JsonObject webhook(String receiver, String groupKey, Map<String, String> groupLabels, List<AlertRow> all,
+                                   String externalUrl, int maxAlerts) {
+    boolean firing = all.stream().anyMatch(a -> !a.resolved());
+    List<AlertRow> alerts = maxAlerts > 0 && all.size() > maxAlerts ? all.subList(0, maxAlerts) : all;
     JsonArray list = new JsonArray();
     for (AlertRow a : alerts) {
       list.add(new JsonObject()
@@ -33,7 +44,7 @@ public final class Payloads {
     return new JsonObject()
         .put("version", "4")
         .put("groupKey", groupKey)
-        .put("truncatedAlerts", 0)
+        .put("truncatedAlerts", all.size() - alerts.size())
         .put("status", firing ? "firing" : "resolved")
         .put("receiver", receiver)
         .put("groupLabels", new JsonObject(new TreeMap<>(groupLabels)))

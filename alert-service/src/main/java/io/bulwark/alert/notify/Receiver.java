@@ -9,8 +9,15 @@ import java.util.List;
  *
  * @param secretsKey webhook: key of comma-separated signing secrets (null: the global BULWARK_ALERT_WEBHOOK_SECRETS);
  *                   pagerduty: key holding the routing key
+ * @param maxAlerts  webhook: most alerts in one payload, the rest counted in {@code truncatedAlerts} (0: all, as in
+ *                   Alertmanager's {@code max_alerts}); a storm's group can otherwise outgrow what the receiver accepts
  */
-public record Receiver(String name, Kind kind, String url, String secretsKey, Duration timeout) {
+public record Receiver(String name, Kind kind, String url, String secretsKey, Duration timeout, int maxAlerts) {
+  /** A receiver that sends every alert of a group. */
+  public Receiver(String name, Kind kind, String url, String secretsKey, Duration timeout) {
+    this(name, kind, url, secretsKey, timeout, 0);
+  }
+
   /** What the receiver speaks. */
   public enum Kind {
     WEBHOOK, ALERTMANAGER, PAGERDUTY, LOG;

@@ -30,7 +30,8 @@ public final class ReceiversFile {
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
   private static final Set<String> ROUTE_FIELDS = Set.of("receiver", "matchers", "continue", "group_by", "group_wait",
       "group_interval", "repeat_interval", "routes");
-  private static final Set<String> RECEIVER_FIELDS = Set.of("name", "kind", "url", "secret_env", "routing_key_env", "timeout");
+  private static final Set<String> RECEIVER_FIELDS = Set.of("name", "kind", "url", "secret_env", "routing_key_env", "timeout",
+      "max_alerts");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
   private final String source;
 
@@ -145,7 +146,18 @@ public final class ReceiversFile {
       if (timeout.compareTo(Duration.ofMillis(100)) < 0 || timeout.compareTo(Duration.ofMinutes(2)) > 0) {
         throw error(at + ".timeout", "must be between 100ms and 2m");
       }
-      out.put(name, new Receiver(name, kind, url, secretKey, timeout));
+      int maxAlerts = 0;
+      if (r.has("max_alerts")) {
+        JsonNode m = r.get("max_alerts");
+        if (!m.canConvertToInt() || !m.isIntegralNumber() || m.intValue() < 0) {
+          throw error(at + ".max_alerts", "must be a whole number, 0 or more (0: every alert of the group)");
+        }
+        if (kind != Receiver.Kind.WEBHOOK) {
+          throw error(at + ".max_alerts", "only a webhook receiver truncates its payload");
+        }
+        maxAlerts = m.intValue();
+      }
+      out.put(name, new Receiver(name, kind, url, secretKey, timeout, maxAlerts));
     }
     return out;
   }

@@ -166,4 +166,26 @@ class GroupPlannerTest {
     assertEquals("resolved", last.entries().get(0).kind());
     assertEquals(null, last.nextDue(), "no firing alert left: nothing is due until an alert changes");
   }
+
+  @Test
+  void aWebhookWithMaxAlertsGetsTheFirstOnesAndTheCountOfTheRest() {
+    NotifyConfig capped = ReceiversFile.parse("t.yaml", """
+        route: {receiver: hook, group_by: [alertname], group_wait: 0s}
+        receivers:
+          - {name: hook, kind: webhook, url: 'http://127.0.0.1:1/', max_alerts: 2}
+        """);
+    List<AlertRow> five = List.of("a", "b", "c", "d", "e").stream().map(n -> row(n, "warning", "firing", null)).toList();
+    NotificationPlan p = new GroupPlanner(capped, "http://x").plan(five, Map.of(), T0);
+    OutboxEntry e = p.entries().get(0);
+    JsonObject body = new JsonObject(e.body());
+    assertEquals(2, body.getJsonArray("alerts").size());
+    assertEquals(3, body.getInteger("truncatedAlerts"));
+    assertEquals("firing", body.getString("status"));
+    assertEquals(5, e.alertIds().size(), "the group was told of all five: none is sent again as new");
+    assertEquals(5, p.notified().size());
+    run(five, T0);
+    JsonObject uncapped = new JsonObject(run(five, T0.plusSeconds(30)).entries().get(0).body());
+    assertEquals(5, uncapped.getJsonArray("alerts").size(), "without max_alerts every alert goes");
+    assertEquals(0, uncapped.getInteger("truncatedAlerts"));
+  }
 }

@@ -83,4 +83,18 @@ class ReceiversFileTest {
           c.root().match(java.util.Map.of("severity", "critical", "alertname", "X")).stream().map(Route::receiver).toList());
     }
   }
+
+  @Test
+  void maxAlertsIsAWholeNumberOnAWebhookOnly() {
+    NotifyConfig c = ReceiversFile.parse("r.yaml", "route: {receiver: hook}\nreceivers:\n"
+        + "  - {name: hook, kind: webhook, url: 'http://127.0.0.1:1/x', max_alerts: 50}\n");
+    assertEquals(50, c.receiver("hook").maxAlerts());
+    assertEquals(0, ReceiversFile.load(null).receiver("log").maxAlerts(), "0: every alert of the group");
+    assertEquals("r.yaml: receivers[0].max_alerts: must be a whole number, 0 or more (0: every alert of the group)",
+        error("route: {receiver: hook}\nreceivers:\n  - {name: hook, kind: webhook, url: 'http://127.0.0.1:1/x', max_alerts: -1}\n"));
+    assertTrue(error("route: {receiver: hook}\nreceivers:\n  - {name: hook, kind: webhook, url: 'http://127.0.0.1:1/x', max_alerts: lots}\n")
+        .contains("max_alerts: must be a whole number"));
+    assertEquals("r.yaml: receivers[0].max_alerts: only a webhook receiver truncates its payload",
+        error("route: {receiver: a}\nreceivers:\n  - {name: a, kind: log, max_alerts: 5}\n"));
+  }
 }

@@ -265,19 +265,9 @@ public final class AlertBook {
     return List.copyOf(open.values());
   }
 
-  /** Key of {@link #openCounts()} under which the muted open alerts are counted. */
-  static final String MUTED_KEY = "muted";
-
-  /** Open alerts counted by {@code state|severity}, and the muted ones under {@link #MUTED_KEY}; safe from any thread. */
+  /** Open alerts by {@code state|severity}, and the muted ones (see {@link AlertSummary#counts}); safe from any thread. */
   public synchronized Map<String, Long> openCounts() {
-    Map<String, Long> counts = new HashMap<>();
-    for (AlertRow a : open.values()) {
-      counts.merge(a.state + "|" + a.severity, 1L, Long::sum);
-      if (a.muted()) {
-        counts.merge(MUTED_KEY, 1L, Long::sum);
-      }
-    }
-    return counts;
+    return AlertSummary.counts(open.values());
   }
 
   public synchronized long refusedForCapacity() {
@@ -425,6 +415,4 @@ public final class AlertBook {
       }
     }
   }
-
-
 }

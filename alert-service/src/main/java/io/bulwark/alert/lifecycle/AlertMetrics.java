@@ -24,7 +24,7 @@ public final class AlertMetrics {
             .description("Open alerts by state and severity").register(registry);
       }
     }
-    Gauge.builder(MUTED, snapshot, s -> s.counts().getOrDefault(AlertBook.MUTED_KEY, 0L))
+    Gauge.builder(MUTED, snapshot, s -> s.counts().getOrDefault(AlertSummary.MUTED_KEY, 0L))
         .description("Open alerts kept from notifications by a silence or an inhibition").register(registry);
     FunctionCounter.builder(REFUSED, book, AlertBook::refusedForCapacity)
         .description("New alerts refused because the most open alerts this instance keeps were open").register(registry);

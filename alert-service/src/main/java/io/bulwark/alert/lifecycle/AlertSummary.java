@@ -3,6 +3,8 @@ package io.bulwark.alert.lifecycle;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 
 /** The open alerts counted for reports: by severity, by state, how many are muted, and since when the oldest is open. */
 final class AlertSummary {
@@ -21,5 +23,20 @@ final class AlertSummary {
     }
     return new JsonObject().put("open", bySeverity).put("byState", byState).put("silenced", silenced)
         .put("oldestOpenSince", oldest == null ? null : oldest.toString());
+  }
+
+  /** Key of {@link #counts} under which the muted open alerts are counted. */
+  static final String MUTED_KEY = "muted";
+
+  /** The open alerts counted by {@code state|severity}, and the muted ones under {@link #MUTED_KEY}: for the gauges. */
+  static Map<String, Long> counts(Collection<AlertRow> open) {
+    Map<String, Long> counts = new HashMap<>();
+    for (AlertRow a : open) {
+      counts.merge(a.state + "|" + a.severity, 1L, Long::sum);
+      if (a.muted()) {
+        counts.merge(MUTED_KEY, 1L, Long::sum);
+      }
+    }
+    return counts;
   }
 }

@@ -158,7 +158,7 @@ class AlertBookIT {
     book.openSnapshot().stream().filter(a -> a.severity().equals("warning")).forEach(a -> byService.put(a.labels().get("service"), a));
     assertTrue(byService.get("gateway").toJson().getBoolean("inhibited"), "the gateway's warning is muted by its critical");
     assertFalse(byService.get("audit").toJson().getBoolean("inhibited"), "another service's warning is not");
-    assertEquals(Map.of("firing|critical", 1L, "firing|warning", 2L, AlertBook.MUTED_KEY, 1L), book.openCounts(),
+    assertEquals(Map.of("firing|critical", 1L, "firing|warning", 2L, AlertSummary.MUTED_KEY, 1L), book.openCounts(),
         "what the bulwark_alert_alerts and _alerts_muted gauges show");
     await(book.evaluate(List.of(warn, other), List.of(rule), T0.plusSeconds(15)));
     assertFalse(byService.get("gateway").toJson().getBoolean("inhibited"), "the critical cleared: the warning speaks again");

@@ -186,4 +186,45 @@ class DefaultRulesTest {
     // 20 % of 600 per minute are 5xx of 720 in all: ratio 1/6
     assertEquals(1.0 / 6, byRule.get("GatewayFailureRateHigh/critical").value(), 1e-6);
   }
+
+  /** alert-service's own meters at {@code minute}: what goes wrong starts at the minutes the test below names. */
+  static String alertService(int minute) {
+    return """
+        bulwark_alert_notifications_total{receiver="ops",result="dead",service="alert",} %d.0
+        bulwark_alert_notifications_total{receiver="log",result="dead",service="alert",} 3.0
+        bulwark_alert_notifications_total{receiver="log",result="sent",service="alert",} %d.0
+        bulwark_alert_outbox_oldest_pending_age_seconds{service="alert",} %s
+        bulwark_alert_rule_evaluation_failures_total{rule="Broken",service="alert",} %d.0
+        bulwark_alert_rule_evaluation_failures_total{rule="FailedLongAgo",service="alert",} 2.0
+        bulwark_alert_rules_reloads_total{result="rejected",service="alert",} 1.0
+        bulwark_alert_receivers_reloads_total{result="rejected",service="alert",} %d.0
+        bulwark_alert_alerts_refused_total{service="alert",} 0.0
+        bulwark_alert_ledger_records_total{result="recorded",service="alert",} %d.0
+        bulwark_alert_ledger_records_total{result="dropped",service="alert",} %d.0
+        """.formatted(minute >= 18 ? 1 : 0, 10L * minute, minute >= 15 ? "400.0" : "1.5", minute >= 15 ? 4 : 0,
+        minute >= 16 ? 1 : 0, 20L * minute, minute >= 19 ? 7 : 0);
+  }
+
+  @Test
+  void alertServiceWatchesItsOwnNotificationsRulesAndLedger() {
+    World w = world();
+    Instant now = T0;
+    for (int m = 1; m <= 20; m++) {
+      now = T0.plus(Duration.ofMinutes(m));
+      scrape(w, now, m, 0, true, 0);
+      w.store.ingest("alert", PromTextParser.parse(alertService(m)).samples(), now);
+    }
+    Map<String, Firing> byRule = w.engine.evaluate(now).stream()
+        .filter(f -> f.labels().get("alertname").startsWith("Alert") || f.labels().get("alertname").startsWith("Notifications"))
+        .collect(Collectors.toMap(f -> f.rule() + "/" + f.labels().getOrDefault("receiver", f.labels().getOrDefault("rule", "")),
+            f -> f));
+    assertEquals(Set.of("NotificationsDeadLettered/ops", "NotificationsDelayed/", "AlertRuleEvaluationFailing/Broken",
+        "AlertReceiversFileRejected/", "AlertLedgerRecordsLost/"), byRule.keySet(),
+        "old dead letters, an old rejection, a rule that failed long ago and no refusals stay quiet");
+    assertEquals("critical", byRule.get("NotificationsDeadLettered/ops").severity());
+    assertEquals(1.0, byRule.get("NotificationsDeadLettered/ops").value(), 1e-9);
+    assertEquals(400.0, byRule.get("NotificationsDelayed/").value(), 1e-9);
+    assertEquals(Duration.ofMinutes(2), byRule.get("NotificationsDelayed/").forDuration());
+    assertEquals(7.0, byRule.get("AlertLedgerRecordsLost/").value(), 1e-9);
+  }
 }

@@ -229,12 +229,13 @@ public final class NotificationDispatcher {
   private Future<Void> fullPlan(Instant now) {
     long started = System.nanoTime();
     lastFullPlan = started;
-    metrics.planned(NotifyMetrics.Pass.FULL);
     return store.plan(planner, now).map(p -> {
-      fullPlanEveryNanos = Math.max(FULL_PLAN_EVERY_MS * 1_000_000, (System.nanoTime() - started) * FULL_PLAN_SPACING_FACTOR);
       if (p.plan() == null) {
         planAt = now; // another instance is planning: look again next time round
       } else {
+        metrics.planned(NotifyMetrics.Pass.FULL);
+        fullPlanEveryNanos = Math.max(FULL_PLAN_EVERY_MS * 1_000_000,
+            (System.nanoTime() - started) * FULL_PLAN_SPACING_FACTOR);
         seenUpTo = Math.max(seenUpTo, p.seenUpTo());
         changeEligible = p.plan().changeEligible();
         planAt = p.plan().nextDue();

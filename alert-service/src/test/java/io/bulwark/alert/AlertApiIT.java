@@ -134,7 +134,11 @@ class AlertApiIT {
         "", "{}", "[1]", "not json", "[{\"labels\":{}}]", "[{\"labels\":{\"severity\":\"x\"}}]",
         "[{\"labels\":{\"alertname\":\"A\",\"bad-name\":\"x\"}}]", "[{\"labels\":{\"alertname\":7}}]",
         "[{\"labels\":{\"alertname\":\"A\"},\"startsAt\":\"yesterday\"}]",
-        "[{\"labels\":{\"alertname\":\"Good\"}},{\"labels\":{\"alertname\":\"A\"},\"annotations\":[]}]"
+        "[{\"labels\":{\"alertname\":\"Good\"}},{\"labels\":{\"alertname\":\"A\"},\"annotations\":[]}]",
+        // PostgreSQL cannot keep a NUL character in text: refused here, not a 503 for this batch and its neighbours
+        "[{\"labels\":{\"alertname\":\"Good\"}},{\"labels\":{\"alertname\":\"A\",\"x\":\"a\\u0000b\"}}]",
+        "[{\"labels\":{\"alertname\":\"Good\"},\"annotations\":{\"summary\":\"\\u0000\"}}]",
+        "[{\"labels\":{\"alertname\":\"Good\"},\"generatorURL\":\"http://x/\\u0000\"}]"
     };
     for (String body : bad) {
       HttpResponse<String> r = post(body);

@@ -94,7 +94,9 @@ public final class AlertmanagerIntake {
       if (err instanceof ApiException api) {
         Problem.send(ctx, api);
       } else {
-        Problem.send(ctx, 503, ErrorCodes.DB_UNAVAILABLE, "the alerts could not be stored: " + err.getMessage());
+        // the database's own message is in alert-service's log, not in an answer to whoever can reach this port
+        Problem.send(ctx, 503, ErrorCodes.DB_UNAVAILABLE, "the alerts could not be stored; nothing of this batch was kept,"
+            + " send it again");
       }
     });
   }
@@ -134,8 +136,9 @@ public final class AlertmanagerIntake {
       Instant startsAt = time(a, "startsAt", i);
       Instant endsAt = time(a, "endsAt", i);
       Object url = a.getValue("generatorURL");
-      if (url != null && (!(url instanceof String u) || u.length() > MAX_VALUE)) {
-        throw ApiException.badRequest("alert " + i + ": generatorURL must be a string of at most " + MAX_VALUE + " characters");
+      if (url != null && (!(url instanceof String u) || u.length() > MAX_VALUE || u.indexOf('\u0000') >= 0)) {
+        throw ApiException.badRequest("alert " + i + ": generatorURL must be a string of at most " + MAX_VALUE
+            + " characters without NUL");
       }
       if (url instanceof String u && !u.isEmpty()) {
         annotations = new HashMap<>(annotations);
@@ -158,8 +161,10 @@ public final class AlertmanagerIntake {
       if (!LABEL_NAME.matcher(e.getKey()).matches()) {
         throw ApiException.badRequest(what + ": '" + abbreviate(e.getKey()) + "' is not a valid name ([a-zA-Z_][a-zA-Z0-9_]*)");
       }
-      if (!(e.getValue() instanceof String v) || v.length() > MAX_VALUE) {
-        throw ApiException.badRequest(what + ": " + e.getKey() + " must be a string of at most " + MAX_VALUE + " characters");
+      // NUL cannot be stored (PostgreSQL text and jsonb refuse it): refused here, so it never fails a whole group commit
+      if (!(e.getValue() instanceof String v) || v.length() > MAX_VALUE || v.indexOf('\u0000') >= 0) {
+        throw ApiException.badRequest(what + ": " + e.getKey() + " must be a string of at most " + MAX_VALUE
+            + " characters without NUL");
       }
       out.put(e.getKey(), v);
     }

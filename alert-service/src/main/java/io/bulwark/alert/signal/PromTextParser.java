@@ -37,6 +37,11 @@ public final class PromTextParser {
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
+      if (line.indexOf('\u0000') >= 0) {
+        // a NUL would reach an alert's labels, which PostgreSQL cannot store: every evaluation would fail on it
+        junk++;
+        continue;
+      }
       try {
         Sample s = line(line, wanted);
         if (s != null) {

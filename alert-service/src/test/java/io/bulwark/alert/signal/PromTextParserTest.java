@@ -83,4 +83,11 @@ class PromTextParserTest {
     assertEquals(2, p.samples().size());
     assertEquals(0, p.junkLines());
   }
+
+  @Test
+  void aLineWithANulIsJunkNotASample() {
+    ParsedScrape p = PromTextParser.parse("up{instance=\"a\u0000b\"} 1\nup{instance=\"ok\"} 1\n");
+    assertEquals(1, p.junkLines());
+    assertEquals(List.of("ok"), p.samples().stream().map(x -> x.labels().get("instance")).toList());
+  }
 }

@@ -6,6 +6,7 @@ import io.bulwark.shared.bus.Addresses;
 import io.bulwark.shared.bus.AppendBatch;
 import io.bulwark.shared.bus.AppendRequest;
 import io.bulwark.shared.bus.AuditEvent;
+import io.bulwark.shared.bus.AuditEventRules;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
@@ -64,20 +65,51 @@ public final class AlertJournal {
       if (AlertRow.PENDING.equals(alert.state)) {
         continue;
       }
-      JsonObject details = new JsonObject().put("rule", alert.rule).put("severity", alert.severity)
-          .put("fingerprint", alert.fingerprint).put("labels", json.getJsonObject("labels"))
-          .put("condition", alert.annotations.get("condition")).put("window", alert.annotations.get("window"))
-          .put("value", json.getValue("value"));
-      if (alert.comment != null && !AlertRow.FIRING.equals(alert.state)) {
-        details.put("comment", alert.comment);
-      }
       String actor = c.getValue() == null ? ACTOR : c.getValue();
       entries.add(new AppendRequest("alert-" + alert.id + "-" + alert.state + "-" + alert.version,
-          new AuditEvent("system", null, actor, "alert." + alert.state, "success", "alert:" + alert.id, null, null, details)));
+          new AuditEvent("system", null, actor, "alert." + alert.state, "success", "alert:" + alert.id, null, null,
+              details(alert, json.getJsonObject("labels"), json.getValue("value")))));
     }
     for (int from = 0; from < entries.size(); from += AppendBatch.MAX_EVENTS) {
       send(entries.subList(from, Math.min(entries.size(), from + AppendBatch.MAX_EVENTS)));
     }
+  }
+
+  /** Most bytes of details an entry carries; the ledger refuses more than {@link AuditEventRules#MAX_DETAILS_BYTES}. */
+  static final int DETAILS_BUDGET = AuditEventRules.MAX_DETAILS_BYTES - 1024;
+  /** Labels kept when all of them would not fit: what names the alert to a reader; the fingerprint covers the rest. */
+  private static final List<String> KEY_LABELS = List.of("alertname", "severity", "service", "instance", "job");
+
+  /**
+   * What the entry says of the alert. Labels can be far larger than a ledger entry may be (an Alertmanager sender may
+   * put 64 values of 4 KiB on one alert): then only the key labels are kept, with the count of those left out — the
+   * fingerprint still identifies the whole set — so the change is recorded rather than refused.
+   */
+  static JsonObject details(AlertRow alert, JsonObject labels, Object value) {
+    JsonObject details = new JsonObject().put("rule", alert.rule).put("severity", alert.severity)
+        .put("fingerprint", alert.fingerprint).put("labels", labels)
+        .put("condition", alert.annotations.get("condition")).put("window", alert.annotations.get("window"))
+        .put("value", value);
+    if (alert.comment != null && !AlertRow.FIRING.equals(alert.state)) {
+      details.put("comment", alert.comment);
+    }
+    if (details.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > DETAILS_BUDGET) {
+      JsonObject kept = new JsonObject();
+      KEY_LABELS.forEach(k -> {
+        String v = labels.getString(k);
+        if (v != null) {
+          kept.put(k, v.length() > 256 ? v.substring(0, 256) + "…" : v);
+        }
+      });
+      details.put("labels", kept).put("labelsOmitted", labels.size() - kept.size());
+      for (String field : List.of("condition", "window", "comment")) {
+        String v = details.getString(field);
+        if (v != null && v.length() > 2048) {
+          details.put(field, v.substring(0, 2048) + "…");
+        }
+      }
+    }
+    return details;
   }
 
   private void send(List<AppendRequest> batch) {

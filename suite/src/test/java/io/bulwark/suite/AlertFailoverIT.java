@@ -58,11 +58,11 @@ class AlertFailoverIT {
       }
       try (ChildJvm first = ChildJvm.start(ALERT_JAR, envs.get(0), dir.resolve("alert-1.log"));
            ChildJvm second = ChildJvm.start(ALERT_JAR, envs.get(1), dir.resolve("alert-2.log"))) {
-        awaitReady(first, mgmt[0]);
-        awaitReady(second, mgmt[1]);
-        int leader = role(mgmt[0]).equals("leader") ? 0 : 1;
+        GatewayPair.awaitReady("alert-service 1", first, mgmt[0]);
+        GatewayPair.awaitReady("alert-service 2", second, mgmt[1]);
+        int leader = LeaderRole.at(mgmt[0], "leader").equals("leader") ? 0 : 1;
         int standby = 1 - leader;
-        assertEquals("standby", role(mgmt[standby]), "exactly one leader");
+        assertEquals("standby", LeaderRole.at(mgmt[standby], "leader"), "exactly one leader");
 
         JsonArray batch = new JsonArray();
         for (String instance : List.of("db1", "db2", "db3")) {
@@ -75,9 +75,9 @@ class AlertFailoverIT {
         long killedAt = System.nanoTime();
         (leader == 0 ? first : second).process().destroyForcibly();
         HttpResponse<String> promoted = Http.await("http://127.0.0.1:" + mgmt[standby] + "/ready", Duration.ofSeconds(20),
-            r -> "leader".equals(roleOf(r)));
+            r -> "leader".equals(LeaderRole.of(r, "leader")));
         long takeoverMs = (System.nanoTime() - killedAt) / 1_000_000;
-        assertEquals("leader", roleOf(promoted), promoted.body());
+        assertEquals("leader", LeaderRole.of(promoted, "leader"), promoted.body());
         assertTrue(Http.get("http://127.0.0.1:" + mgmt[standby] + "/metrics").body()
             .contains("bulwark_alert_leader{service=\"alert\"} 1.0"));
 
@@ -113,27 +113,5 @@ class AlertFailoverIT {
       }
     }
     return out;
-  }
-
-  private static String role(int managementPort) {
-    return roleOf(Http.get("http://127.0.0.1:" + managementPort + "/ready"));
-  }
-
-  private static String roleOf(HttpResponse<String> ready) {
-    try {
-      JsonObject check = Http.json(ready).getJsonObject("checks").getJsonObject("leader");
-      return check == null ? "?" : check.getString("role", "?");
-    } catch (RuntimeException e) {
-      return "?";
-    }
-  }
-
-  private static void awaitReady(ChildJvm process, int managementPort) {
-    Http.await("http://127.0.0.1:" + managementPort + "/ready", Duration.ofSeconds(60), r -> {
-      if (!process.process().isAlive()) {
-        throw new AssertionError("exited:\n" + process.output());
-      }
-      return r.statusCode() == 200;
-    });
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.bulwark.shared.test.ChildJvm;
 import io.bulwark.shared.test.Http;
 import io.bulwark.shared.test.TestPostgres;
-import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -71,11 +70,11 @@ class LedgerFailoverIT {
       try (ChildJvm first = ChildJvm.start(AUDIT_JAR, envs.get(0), dir.resolve("audit-1.log"));
            ChildJvm second = ChildJvm.start(AUDIT_JAR, envs.get(1), dir.resolve("audit-2.log"));
            ChildJvm gw = ChildJvm.start(GATEWAY_JAR, envs.get(2), dir.resolve("gateway.log"))) {
-        awaitReady(first, mgmt[0]);
-        awaitReady(second, mgmt[1]);
-        awaitReady(gw, mgmt[2]);
-        int leader = role(mgmt[0]).equals("leader") ? 0 : 1;
-        assertEquals("standby", role(mgmt[1 - leader]), "exactly one writer");
+        GatewayPair.awaitReady("audit-service 1", first, mgmt[0]);
+        GatewayPair.awaitReady("audit-service 2", second, mgmt[1]);
+        GatewayPair.awaitReady("gateway", gw, mgmt[2]);
+        int leader = LeaderRole.at(mgmt[0], "writer").equals("leader") ? 0 : 1;
+        assertEquals("standby", LeaderRole.at(mgmt[1 - leader], "writer"), "exactly one writer");
         ChildJvm writer = leader == 0 ? first : second;
 
         Map<String, Long> acked = new ConcurrentHashMap<>();
@@ -119,9 +118,9 @@ class LedgerFailoverIT {
         writer.process().destroyForcibly();
         int standbyPort = mgmt[1 - leader];
         HttpResponse<String> promoted = Http.await("http://127.0.0.1:" + standbyPort + "/ready", Duration.ofSeconds(20),
-            r -> r.statusCode() == 200 && "leader".equals(roleOf(r)));
+            r -> r.statusCode() == 200 && "leader".equals(LeaderRole.of(r, "writer")));
         long takeoverMs = (System.nanoTime() - killedAt) / 1_000_000;
-        assertEquals("leader", roleOf(promoted), promoted.body());
+        assertEquals("leader", LeaderRole.of(promoted, "writer"), promoted.body());
         for (Thread t : clients) {
           t.join(Duration.ofSeconds(120).toMillis());
         }
@@ -152,27 +151,5 @@ class LedgerFailoverIT {
         assertTrue(Http.json(verified).getBoolean("verified"), verified.body());
       }
     }
-  }
-
-  private static String role(int managementPort) {
-    return roleOf(Http.get("http://127.0.0.1:" + managementPort + "/ready"));
-  }
-
-  private static String roleOf(HttpResponse<String> ready) {
-    try {
-      JsonObject writer = Http.json(ready).getJsonObject("checks").getJsonObject("writer");
-      return writer == null ? "?" : writer.getString("role", "?");
-    } catch (RuntimeException e) {
-      return "?";
-    }
-  }
-
-  private static void awaitReady(ChildJvm process, int managementPort) {
-    Http.await("http://127.0.0.1:" + managementPort + "/ready", Duration.ofSeconds(60), r -> {
-      if (!process.process().isAlive()) {
-        throw new AssertionError("exited:\n" + process.output());
-      }
-      return r.statusCode() == 200;
-    });
   }
 }

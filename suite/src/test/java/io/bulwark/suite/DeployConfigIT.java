@@ -62,4 +62,14 @@ class DeployConfigIT {
     assertEquals(1, table.routes().size());
     assertTrue(compose.contains("./routes.yaml:/etc/bulwark/routes.yaml:ro") && compose.contains("BULWARK_ROUTES_FILE: /etc/bulwark/routes.yaml"));
   }
+
+  @Test
+  void composeReceiversFileIsWhatAlertServiceAcceptsAndIsMountedAsADirectory() throws Exception {
+    String compose = Files.readString(DEPLOY.resolve("compose/docker-compose.yml"));
+    Path receivers = DEPLOY.resolve("compose/alerting/receivers.yaml");
+    var config = io.bulwark.alert.notify.ReceiversFile.parse(receivers.toString(), Files.readString(receivers));
+    assertEquals("log", config.root().receiver());
+    assertTrue(compose.contains("./alerting:/etc/bulwark/alerting:ro")
+        && compose.contains("BULWARK_ALERT_RECEIVERS_FILE: /etc/bulwark/alerting/receivers.yaml"), "polled through a directory mount");
+  }
 }

@@ -2,12 +2,10 @@ package io.bulwark.audit.ledger;
 
 import io.bulwark.shared.bus.AuditEvent;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import org.erdtman.jcs.JsonCanonicalizer;
 
 /**
  * Builds the bytes a ledger entry consists of: the RFC 8785 canonical JSON of the event with its index and time.
@@ -75,11 +73,7 @@ public final class CanonicalEntry {
   }
 
   private static byte[] canonical(JsonObject json) {
-    try {
-      return new JsonCanonicalizer(json.encode()).getEncodedUTF8();
-    } catch (IOException e) {
-      throw new IllegalArgumentException("event cannot be canonicalized: " + e.getMessage(), e);
-    }
+    return CanonicalJson.of(json);
   }
 
   public static String text(byte[] canonical) {

@@ -40,6 +40,9 @@ public final class AlertBook {
   private List<Silence> activeSilences = List.of();
   /** Set when every open alert's mute must be looked at again (silences changed, a reload, a periodic evaluation). */
   private boolean remuteAll = true;
+  /** Longest time between two looks at every open alert's mute when nothing that mutes changed. */
+  static final Duration FULL_REMUTE_EVERY = Duration.ofMinutes(5);
+  private Instant lastFullRemute = Instant.EPOCH;
   private Future<?> lane = Future.succeededFuture();
   /** Intake batches waiting for the lane (touched on the book's context only). */
   private final List<Map.Entry<List<ExternalAlert>, Promise<Void>>> intake = new ArrayList<>();
@@ -82,8 +85,13 @@ public final class AlertBook {
   public Future<Void> evaluate(List<Firing> firings, List<Inhibition> inhibitionRules, Set<String> failedRules, Instant now) {
     return serial(() -> refreshSilences(now).compose(x -> {
       inhibitions.use(inhibitionRules, open.values());
-      // a periodic full look, so nothing can stay wrongly muted or unmuted for longer than one evaluation
-      remuteAll = true;
+      // every mute depends only on the silences, the inhibition rules and sources (each change of those re-mutes every
+      // open alert) and the alert's own labels and state (re-muted when it changes); a slow full look besides, so that
+      // even a mistake there cannot keep an alert wrongly muted for long — a look at every open alert at every
+      // evaluation cost a flood of 200 000 open alerts seconds of the lane
+      if (now.isAfter(lastFullRemute.plus(FULL_REMUTE_EVERY)) || now.isBefore(lastFullRemute)) {
+        remuteAll = true;
+      }
       Step step = new Step(now);
       Set<String> seen = new HashSet<>();
       for (Firing f : firings) {
@@ -297,7 +305,13 @@ public final class AlertBook {
 
   private Future<Void> refreshSilences(Instant now) {
     return silences.list(true, now, 10_000).map(list -> {
-      activeSilences = list.stream().filter(s -> s.activeAt(now)).toList();
+      List<Silence> active = list.stream().filter(s -> s.activeAt(now)).toList();
+      // by id and end: a matcher's compiled pattern has no equality, and a silence's matchers never change
+      if (!active.stream().map(x -> x.id() + "@" + x.endsAt()).toList()
+          .equals(activeSilences.stream().map(x -> x.id() + "@" + x.endsAt()).toList())) {
+        remuteAll = true; // one started, ended or changed, here or by another instance
+      }
+      activeSilences = active;
       return null;
     });
   }
@@ -393,6 +407,9 @@ public final class AlertBook {
     private void applyMutes() {
       boolean all = remuteAll | inhibitions.takeSourcesChanged();
       remuteAll = false;
+      if (all) {
+        lastFullRemute = now;
+      }
       for (AlertRow a : all ? List.copyOf(open.values()) : List.copyOf(touched)) {
         if (!a.open()) {
           continue;

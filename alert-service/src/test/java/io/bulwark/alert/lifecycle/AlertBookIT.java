@@ -174,6 +174,26 @@ class AlertBookIT {
   }
 
   @Test
+  void aSilenceAppliesWhenItsTimeComesWithoutTheAlertChanging() {
+    AlertBook book = book();
+    Firing warn = firing("HighLatency", "warning", "gateway", Duration.ZERO);
+    await(book.evaluate(List.of(warn), List.of(), T0));
+    // stored by another instance (not through this book), starting and ending between this book's evaluations
+    Silence s = new Silence(UUID.randomUUID(), List.of(LabelMatcher.fromJson(new JsonObject().put("name", "service")
+        .put("value", "gate.*").put("isRegex", true))), T0.plusSeconds(20), T0.plusSeconds(50), "alice", "deploy",
+        T0, null);
+    await(new SilenceStore(database.pool()).insert(s));
+    await(book.evaluate(List.of(warn), List.of(), T0.plusSeconds(15)));
+    assertNull(single(book).toJson().getString("silencedBy"), "not started yet");
+    await(book.evaluate(List.of(warn), List.of(), T0.plusSeconds(30)));
+    assertEquals(s.id().toString(), single(book).toJson().getString("silencedBy"), "started: the unchanged alert is muted");
+    await(book.evaluate(List.of(warn), List.of(), T0.plusSeconds(45)));
+    assertEquals(s.id().toString(), single(book).toJson().getString("silencedBy"));
+    await(book.evaluate(List.of(warn), List.of(), T0.plusSeconds(60)));
+    assertNull(single(book).toJson().getString("silencedBy"), "ended: the mute is lifted at the next evaluation");
+  }
+
+  @Test
   void openAlertsSurviveARestartWithTheirIdentity() {
     AlertBook first = book();
     await(first.evaluate(List.of(firing("BackupStale", "critical", "backup", Duration.ofMinutes(1))), List.of(), T0));

@@ -24,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * {@code POST /api/v2/alerts} in Alertmanager's shape, so a Prometheus can name Bulwark as its Alertmanager. The alerts
@@ -37,7 +36,6 @@ public final class AlertmanagerIntake {
   static final int MAX_ALERTS = 10_000;
   static final int MAX_LABELS = 64;
   static final int MAX_VALUE = 4096;
-  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]{0,127}");
   /** Alertmanager answers a zero time ("0001-01-01T00:00:00Z") as "not set"; senders use it. */
   private static final Instant ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
   private final AlertBook book;
@@ -124,6 +122,8 @@ public final class AlertmanagerIntake {
       throw ApiException.badRequest("at most " + MAX_ALERTS + " alerts per request, got " + array.size());
     }
     List<ExternalAlert> out = new ArrayList<>(array.size());
+    // a sender stamps a whole batch with a few times (one evaluation's): each distinct text is parsed once
+    Map<String, Instant> times = new HashMap<>();
     for (int i = 0; i < array.size(); i++) {
       if (!(array.getValue(i) instanceof JsonObject a)) {
         throw ApiException.badRequest("alert " + i + ": must be an object");
@@ -133,8 +133,8 @@ public final class AlertmanagerIntake {
         throw ApiException.badRequest("alert " + i + ": labels must include alertname");
       }
       Map<String, String> annotations = strings(a.getValue("annotations"), "alert " + i + ": annotations", false);
-      Instant startsAt = time(a, "startsAt", i);
-      Instant endsAt = time(a, "endsAt", i);
+      Instant startsAt = time(a, "startsAt", i, times);
+      Instant endsAt = time(a, "endsAt", i, times);
       Object url = a.getValue("generatorURL");
       if (url != null && (!(url instanceof String u) || u.length() > MAX_VALUE || u.indexOf('\u0000') >= 0)) {
         throw ApiException.badRequest("alert " + i + ": generatorURL must be a string of at most " + MAX_VALUE
@@ -158,7 +158,7 @@ public final class AlertmanagerIntake {
       throw ApiException.badRequest(what + " must be an object of 1 to " + MAX_LABELS + " name: string pairs");
     }
     for (Map.Entry<String, Object> e : j) {
-      if (!LABEL_NAME.matcher(e.getKey()).matches()) {
+      if (!labelName(e.getKey())) {
         throw ApiException.badRequest(what + ": '" + abbreviate(e.getKey()) + "' is not a valid name ([a-zA-Z_][a-zA-Z0-9_]*)");
       }
       // NUL cannot be stored (PostgreSQL text and jsonb refuse it): refused here, so it never fails a whole group commit
@@ -171,17 +171,42 @@ public final class AlertmanagerIntake {
     return out;
   }
 
-  private static Instant time(JsonObject a, String field, int i) {
+  private static Instant time(JsonObject a, String field, int i, Map<String, Instant> parsed) {
     Object v = a.getValue(field);
     if (v == null || "".equals(v)) {
       return null;
     }
-    try {
-      Instant t = java.time.OffsetDateTime.parse((String) v).toInstant();
-      return t.equals(ZERO_TIME) ? null : t;
-    } catch (ClassCastException | DateTimeParseException e) {
+    if (!(v instanceof String text)) {
       throw ApiException.badRequest("alert " + i + ": " + field + " must be an RFC 3339 time");
     }
+    Instant t = parsed.get(text);
+    if (t == null) {
+      try {
+        t = java.time.OffsetDateTime.parse(text).toInstant();
+      } catch (DateTimeParseException e) {
+        throw ApiException.badRequest("alert " + i + ": " + field + " must be an RFC 3339 time");
+      }
+      if (parsed.size() < 64) {
+        parsed.put(text, t);
+      }
+    }
+    return t.equals(ZERO_TIME) ? null : t;
+  }
+
+  /** {@code [a-zA-Z_][a-zA-Z0-9_]{0,127}}, Prometheus's label names, without a regular expression per label. */
+  static boolean labelName(String name) {
+    int n = name.length();
+    if (n == 0 || n > 128) {
+      return false;
+    }
+    for (int k = 0; k < n; k++) {
+      char c = name.charAt(k);
+      boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+      if (!letter && (k == 0 || c < '0' || c > '9')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String abbreviate(String s) {

@@ -23,16 +23,30 @@ public final class AlertStore {
   static final String COLUMNS = "id, fingerprint, rule, source, severity, state, labels, annotations, value, active_at,"
       + " started_at, firing_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, comment, ends_at, silenced_by,"
       + " inhibited, notified_state, version, updated_at";
-  private static final String INSERT = "INSERT INTO alert.alerts (" + COLUMNS + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
-      + " $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)";
+  /**
+   * Every new alert of a step in one statement (arrays of columns, unnested): PostgreSQL plans and executes once per
+   * step rather than once per row, which for a flood of new alerts was most of the database's share of the work.
+   */
+  private static final String INSERT = "INSERT INTO alert.alerts (" + COLUMNS + ") SELECT id, fingerprint, rule, source,"
+      + " severity, state, labels::jsonb, annotations::jsonb, value, active_at, started_at, firing_at, acknowledged_at,"
+      + " acknowledged_by, resolved_at, resolved_by, comment, ends_at, silenced_by, inhibited, notified_state, version,"
+      + " updated_at FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],"
+      + " $8::text[], $9::float8[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[],"
+      + " $14::text[], $15::timestamptz[], $16::text[], $17::text[], $18::timestamptz[], $19::uuid[], $20::bool[],"
+      + " $21::text[], $22::int8[], $23::timestamptz[]) AS u(" + COLUMNS + ")";
   /**
    * {@code notified_state} is the notifier's column and is never written here; {@code version} only moves forward, so the
    * notifier's guarded update fails when the alert changed under it. A trigger moves {@code change_seq} on every write (V4),
-   * so the notifier finds what changed since its last look.
+   * so the notifier finds what changed since its last look. One statement for all of a step's changes, like the insert.
    */
-  private static final String UPDATE = "UPDATE alert.alerts SET state = $2, annotations = $3, value = $4, firing_at = $5,"
-      + " acknowledged_at = $6, acknowledged_by = $7, resolved_at = $8, resolved_by = $9, comment = $10, ends_at = $11,"
-      + " silenced_by = $12, inhibited = $13, version = $14, updated_at = $15 WHERE id = $1";
+  private static final String UPDATE = "UPDATE alert.alerts a SET state = u.state, annotations = u.annotations::jsonb,"
+      + " value = u.value, firing_at = u.firing_at, acknowledged_at = u.acknowledged_at, acknowledged_by = u.acknowledged_by,"
+      + " resolved_at = u.resolved_at, resolved_by = u.resolved_by, comment = u.comment, ends_at = u.ends_at,"
+      + " silenced_by = u.silenced_by, inhibited = u.inhibited, version = u.version, updated_at = u.updated_at"
+      + " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::float8[], $5::timestamptz[], $6::timestamptz[], $7::text[],"
+      + " $8::timestamptz[], $9::text[], $10::text[], $11::timestamptz[], $12::uuid[], $13::bool[], $14::int8[],"
+      + " $15::timestamptz[]) AS u(id, state, annotations, value, firing_at, acknowledged_at, acknowledged_by, resolved_at,"
+      + " resolved_by, comment, ends_at, silenced_by, inhibited, version, updated_at) WHERE a.id = u.id";
   private final Pool pool;
 
   public AlertStore(Pool pool) {
@@ -52,13 +66,13 @@ public final class AlertStore {
     if (inserted.isEmpty() && updated.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Tuple> ins = inserted.stream().map(AlertStore::insertTuple).toList();
-    List<Tuple> upd = updated.stream().map(AlertStore::updateTuple).toList();
-    return pool.withTransaction(conn -> batch(conn, INSERT, ins).compose(x -> batch(conn, UPDATE, upd)));
+    Tuple ins = inserted.isEmpty() ? null : insertColumns(inserted);
+    Tuple upd = updated.isEmpty() ? null : updateColumns(updated);
+    return pool.withTransaction(conn -> run(conn, INSERT, ins).compose(x -> run(conn, UPDATE, upd)));
   }
 
-  private static Future<Void> batch(SqlConnection conn, String sql, List<Tuple> tuples) {
-    return tuples.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(sql).executeBatch(tuples).mapEmpty();
+  private static Future<Void> run(SqlConnection conn, String sql, Tuple columns) {
+    return columns == null ? Future.succeededFuture() : conn.preparedQuery(sql).execute(columns).mapEmpty();
   }
 
   public Future<Optional<AlertRow>> find(UUID id) {
@@ -95,19 +109,102 @@ public final class AlertStore {
     });
   }
 
-  private static Tuple insertTuple(AlertRow a) {
-    JsonObject labels = new JsonObject();
-    a.labels.forEach(labels::put);
-    return Tuple.wrap(new ArrayList<>(java.util.Arrays.asList(a.id, a.fingerprint, a.rule, a.source, a.severity, a.state,
-        labels, annotations(a), finite(a.value), at(a.activeAt), at(a.startedAt), at(a.firingAt), at(a.acknowledgedAt),
-        a.acknowledgedBy, at(a.resolvedAt), a.resolvedBy, a.comment, at(a.endsAt), a.silencedBy, a.inhibited,
-        a.notifiedState, a.version, at(a.updatedAt))));
+  /** One array per column, in {@link #COLUMNS} order. */
+  private static Tuple insertColumns(List<AlertRow> rows) {
+    int n = rows.size();
+    UUID[] id = new UUID[n];
+    String[] fingerprint = new String[n];
+    String[] rule = new String[n];
+    String[] source = new String[n];
+    String[] severity = new String[n];
+    String[] state = new String[n];
+    String[] labels = new String[n];
+    String[] annotations = new String[n];
+    Double[] value = new Double[n];
+    OffsetDateTime[] activeAt = new OffsetDateTime[n];
+    OffsetDateTime[] startedAt = new OffsetDateTime[n];
+    OffsetDateTime[] firingAt = new OffsetDateTime[n];
+    OffsetDateTime[] acknowledgedAt = new OffsetDateTime[n];
+    String[] acknowledgedBy = new String[n];
+    OffsetDateTime[] resolvedAt = new OffsetDateTime[n];
+    String[] resolvedBy = new String[n];
+    String[] comment = new String[n];
+    OffsetDateTime[] endsAt = new OffsetDateTime[n];
+    UUID[] silencedBy = new UUID[n];
+    Boolean[] inhibited = new Boolean[n];
+    String[] notifiedState = new String[n];
+    Long[] version = new Long[n];
+    OffsetDateTime[] updatedAt = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      AlertRow a = rows.get(i);
+      id[i] = a.id;
+      fingerprint[i] = a.fingerprint;
+      rule[i] = a.rule;
+      source[i] = a.source;
+      severity[i] = a.severity;
+      state[i] = a.state;
+      JsonObject l = new JsonObject();
+      a.labels.forEach(l::put);
+      labels[i] = l.encode();
+      annotations[i] = annotations(a).encode();
+      value[i] = finite(a.value);
+      activeAt[i] = at(a.activeAt);
+      startedAt[i] = at(a.startedAt);
+      firingAt[i] = at(a.firingAt);
+      acknowledgedAt[i] = at(a.acknowledgedAt);
+      acknowledgedBy[i] = a.acknowledgedBy;
+      resolvedAt[i] = at(a.resolvedAt);
+      resolvedBy[i] = a.resolvedBy;
+      comment[i] = a.comment;
+      endsAt[i] = at(a.endsAt);
+      silencedBy[i] = a.silencedBy;
+      inhibited[i] = a.inhibited;
+      notifiedState[i] = a.notifiedState;
+      version[i] = a.version;
+      updatedAt[i] = at(a.updatedAt);
+    }
+    return Tuple.wrap(new ArrayList<>(java.util.Arrays.asList(id, fingerprint, rule, source, severity, state, labels,
+        annotations, value, activeAt, startedAt, firingAt, acknowledgedAt, acknowledgedBy, resolvedAt, resolvedBy, comment,
+        endsAt, silencedBy, inhibited, notifiedState, version, updatedAt)));
   }
 
-  private static Tuple updateTuple(AlertRow a) {
-    return Tuple.wrap(new ArrayList<>(java.util.Arrays.asList(a.id, a.state, annotations(a), finite(a.value), at(a.firingAt),
-        at(a.acknowledgedAt), a.acknowledgedBy, at(a.resolvedAt), a.resolvedBy, a.comment, at(a.endsAt), a.silencedBy,
-        a.inhibited, a.version, at(a.updatedAt))));
+  private static Tuple updateColumns(List<AlertRow> rows) {
+    int n = rows.size();
+    UUID[] id = new UUID[n];
+    String[] state = new String[n];
+    String[] annotations = new String[n];
+    Double[] value = new Double[n];
+    OffsetDateTime[] firingAt = new OffsetDateTime[n];
+    OffsetDateTime[] acknowledgedAt = new OffsetDateTime[n];
+    String[] acknowledgedBy = new String[n];
+    OffsetDateTime[] resolvedAt = new OffsetDateTime[n];
+    String[] resolvedBy = new String[n];
+    String[] comment = new String[n];
+    OffsetDateTime[] endsAt = new OffsetDateTime[n];
+    UUID[] silencedBy = new UUID[n];
+    Boolean[] inhibited = new Boolean[n];
+    Long[] version = new Long[n];
+    OffsetDateTime[] updatedAt = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      AlertRow a = rows.get(i);
+      id[i] = a.id;
+      state[i] = a.state;
+      annotations[i] = annotations(a).encode();
+      value[i] = finite(a.value);
+      firingAt[i] = at(a.firingAt);
+      acknowledgedAt[i] = at(a.acknowledgedAt);
+      acknowledgedBy[i] = a.acknowledgedBy;
+      resolvedAt[i] = at(a.resolvedAt);
+      resolvedBy[i] = a.resolvedBy;
+      comment[i] = a.comment;
+      endsAt[i] = at(a.endsAt);
+      silencedBy[i] = a.silencedBy;
+      inhibited[i] = a.inhibited;
+      version[i] = a.version;
+      updatedAt[i] = at(a.updatedAt);
+    }
+    return Tuple.wrap(new ArrayList<>(java.util.Arrays.asList(id, state, annotations, value, firingAt, acknowledgedAt,
+        acknowledgedBy, resolvedAt, resolvedBy, comment, endsAt, silencedBy, inhibited, version, updatedAt)));
   }
 
   private static JsonObject annotations(AlertRow a) {

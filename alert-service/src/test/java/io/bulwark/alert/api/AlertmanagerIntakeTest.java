@@ -41,4 +41,34 @@ class AlertmanagerIntakeTest {
     assertThrows(ApiException.class, () -> AlertmanagerIntake.parse("[{\"labels\":{\"alertname\":\"A\",\"x\":\""
         + "v".repeat(AlertmanagerIntake.MAX_VALUE + 1) + "\"}}]", NOW));
   }
+
+  @Test
+  void aTimeSharedByTheBatchIsReadForEveryAlertAndABadOneStillNamesItsAlert() {
+    List<ExternalAlert> alerts = AlertmanagerIntake.parse("[{\"labels\":{\"alertname\":\"A\"},\"endsAt\":\"2026-11-23T12:04:00Z\"},"
+        + "{\"labels\":{\"alertname\":\"B\"},\"startsAt\":\"2026-11-23T12:04:00Z\",\"endsAt\":\"2026-11-23T12:04:00Z\"},"
+        + "{\"labels\":{\"alertname\":\"C\"},\"endsAt\":\"0001-01-01T00:00:00Z\"}]", NOW);
+    Instant t = Instant.parse("2026-11-23T12:04:00Z");
+    assertEquals(t, alerts.get(0).endsAt());
+    assertEquals(t, alerts.get(1).startsAt());
+    assertEquals(t, alerts.get(1).endsAt());
+    assertNull(alerts.get(2).endsAt());
+    ApiException e = assertThrows(ApiException.class, () -> AlertmanagerIntake.parse("[{\"labels\":{\"alertname\":\"A\"},"
+        + "\"endsAt\":\"2026-11-23T12:04:00Z\"},{\"labels\":{\"alertname\":\"B\"},\"endsAt\":7}]", NOW));
+    assertTrue(e.detail().startsWith("alert 1: endsAt"), e.detail());
+  }
+
+  @Test
+  void labelNamesAreCheckedAsPrometheusDefinesThem() {
+    java.util.regex.Pattern rule = java.util.regex.Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]{0,127}");
+    java.util.Random random = new java.util.Random(7);
+    String alphabet = "aZ_09-.:é \u0000";
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder name = new StringBuilder();
+      int length = random.nextInt(6) == 0 ? 120 + random.nextInt(12) : random.nextInt(5);
+      for (int k = 0; k < length; k++) {
+        name.append(random.nextInt(8) == 0 ? alphabet.charAt(random.nextInt(alphabet.length())) : "aZ_9".charAt(random.nextInt(4)));
+      }
+      assertEquals(rule.matcher(name).matches(), AlertmanagerIntake.labelName(name.toString()), "'" + name + "'");
+    }
+  }
 }

@@ -52,4 +52,31 @@ class AlertJournalTest {
     assertEquals(20, details.getInteger("labelsOmitted"));
     assertTrue(details.encode().length() <= AlertJournal.DETAILS_BUDGET);
   }
+
+  @Test
+  void theQuickSizeBoundNeverLetsAnOversizedEntryThrough() {
+    java.util.Random random = new java.util.Random(16);
+    String chars = "ab\u0001\u001f\"\\\u00e9\u20ac";
+    for (int i = 0; i < 3000; i++) {
+      TreeMap<String, String> labels = new TreeMap<>(Map.of("alertname", "A"));
+      int n = random.nextInt(40);
+      for (int k = 0; k < n; k++) {
+        StringBuilder v = new StringBuilder();
+        int len = random.nextInt(random.nextBoolean() ? 40 : 1200);
+        for (int c = 0; c < len; c++) {
+          v.append(chars.charAt(random.nextInt(chars.length())));
+        }
+        labels.put("l" + k, v.toString());
+      }
+      AlertRow a = alert(labels);
+      JsonObject full = new JsonObject().put("rule", a.rule).put("severity", a.severity).put("fingerprint", a.fingerprint)
+          .put("labels", a.toJson().getJsonObject("labels")).put("condition", null).put("window", null).put("value", null);
+      int bytes = full.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      if (bytes > AlertJournal.DETAILS_BUDGET) {
+        assertTrue(AlertJournal.mayExceed(full), "over budget (" + bytes + " bytes) but the bound said it fits");
+      }
+      JsonObject details = AlertJournal.details(a, a.toJson().getJsonObject("labels"), null);
+      assertTrue(details.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= AlertJournal.DETAILS_BUDGET);
+    }
+  }
 }

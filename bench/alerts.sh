@@ -14,6 +14,7 @@
 #
 #   ./mvnw -q -DskipTests install && bench/alerts.sh
 #       RUNS=3 DURATION=10 WARMUP=5 CONCURRENCY=8 BATCHES=10,100 to change; TARGETS=alertmanager to leave Bulwark out;
+#       WARMUP_BULWARK=20: seconds of unmeasured load on Bulwark first (at least WARMUP), for its JIT to settle;
 #       SEVERITY=info for alerts no inhibition rule targets (default warning, which the critical->warning rule does);
 #       ACTIVE=N to cycle through N label sets instead (a Prometheus resending its N firing alerts: after the first round
 #       every alert is a refresh; default 0, every alert new);
@@ -30,6 +31,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-5}
+WARMUP_BULWARK=${WARMUP_BULWARK:-$(( WARMUP > 20 ? WARMUP : 20 ))}
 CONCURRENCY=${CONCURRENCY:-8}
 BATCHES=${BATCHES:-10,100}
 TARGETS=${TARGETS:-alertmanager,bulwark}
@@ -124,7 +126,7 @@ fi
 echo "bench: $TARGETS, batches $BATCHES, active label sets ${ACTIVE/#0/unbounded (all new)}, $CONCURRENCY clients, $DURATION s a step, $RUNS runs, $(nproc) CPUs"
 status=0
 java -Xmx1g -Dtargets="$targets" -Dbatches="$BATCHES" -Dconcurrency="$CONCURRENCY" -Dduration="$DURATION" \
-  -Druns="$RUNS" -Dwarmup="$WARMUP" -Dseverity="$SEVERITY" -Dactive="$ACTIVE" -cp suite/target/test-classes \
+  -Druns="$RUNS" -Dwarmup="$WARMUP" -DwarmupBulwark="$WARMUP_BULWARK" -Dseverity="$SEVERITY" -Dactive="$ACTIVE" -cp suite/target/test-classes \
   io.bulwark.suite.bench.AlertIntakeBench &
 java_pid=$!
 wait "$java_pid" || status=$?

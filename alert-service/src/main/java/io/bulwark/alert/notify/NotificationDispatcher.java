@@ -83,6 +83,11 @@ public final class NotificationDispatcher {
     return store;
   }
 
+  /** The context the dispatcher plans and delivers on (set by {@link #start}). */
+  io.vertx.core.Context context() {
+    return context;
+  }
+
   /** Starts polling and listening; call on the verticle's context. */
   public Future<Void> start() {
     context = vertx.getOrCreateContext();

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -29,12 +30,12 @@ public final class Notifications {
   static final long MAX_BYTES = 1 << 20;
   private static final Logger LOG = LoggerFactory.getLogger(Notifications.class);
   private final NotificationDispatcher dispatcher;
-  private final MessageConsumer<JsonObject> admin;
   private PolledFile<NotifyConfig> file = PolledFile.fixed(null);
+  private String deployment;
+  private Vertx vertx;
 
-  private Notifications(NotificationDispatcher dispatcher, MessageConsumer<JsonObject> admin) {
+  private Notifications(NotificationDispatcher dispatcher) {
     this.dispatcher = dispatcher;
-    this.admin = admin;
   }
 
   /** From the service configuration (BULWARK_ALERT_* keys). */
@@ -73,12 +74,43 @@ public final class Notifications {
     return nc;
   }
 
-  /** With everything given (tests build dispatchers this way). */
+  /**
+   * With everything given (tests build dispatchers this way). The dispatcher runs on an event loop of its own (a
+   * verticle of its own): a full planning pass over a flood of open alerts takes seconds of CPU, and on the verticle's
+   * loop it held up the alert lane — every intake post waited for it (4 s at 400 000 open alerts).
+   */
   public static Future<Notifications> start(Vertx vertx, NotifyConfig config, NotifySettings settings, Pool pool,
                                             NotifyMetrics metrics, Clock clock) {
-    NotificationDispatcher dispatcher = new NotificationDispatcher(vertx, pool, config, settings, metrics, clock);
-    MessageConsumer<JsonObject> admin = new OutboxAdmin(dispatcher.store(), metrics, dispatcher::kick).register(vertx);
-    return Future.all(admin.completion(), dispatcher.start()).map(v -> new Notifications(dispatcher, admin));
+    Loop loop = new Loop(new NotificationDispatcher(vertx, pool, config, settings, metrics, clock), metrics);
+    return vertx.deployVerticle(loop).map(id -> {
+      Notifications n = new Notifications(loop.dispatcher);
+      n.deployment = id;
+      n.vertx = vertx;
+      return n;
+    });
+  }
+
+  /** The dispatcher and the outbox admin consumer, on the context Vert.x gives this verticle. */
+  private static final class Loop extends VerticleBase {
+    private final NotificationDispatcher dispatcher;
+    private final NotifyMetrics metrics;
+    private MessageConsumer<JsonObject> admin;
+
+    Loop(NotificationDispatcher dispatcher, NotifyMetrics metrics) {
+      this.dispatcher = dispatcher;
+      this.metrics = metrics;
+    }
+
+    @Override
+    public Future<?> start() {
+      admin = new OutboxAdmin(dispatcher.store(), metrics, dispatcher::kick).register(vertx);
+      return Future.all(admin.completion(), dispatcher.start());
+    }
+
+    @Override
+    public Future<?> stop() {
+      return Future.all(admin.unregister(), dispatcher.stop());
+    }
   }
 
   private void watch(PolledFile<NotifyConfig> polled, long pollMs, MeterRegistry registry) {
@@ -106,6 +138,8 @@ public final class Notifications {
   }
 
   public Future<Void> stop() {
-    return file.close().eventually(() -> Future.all(admin.unregister(), dispatcher.stop())).mapEmpty();
+    return file.close().eventually(() -> deployment == null ? Future.succeededFuture()
+        // undeploying stops the dispatcher and the admin consumer; already gone when the whole Vert.x is closing
+        : vertx.undeploy(deployment).recover(t -> Future.succeededFuture())).mapEmpty();
   }
 }

@@ -67,6 +67,25 @@ class OutboxAdminIT {
   }
 
   @Test
+  void theDispatcherPlansOnAnEventLoopOfItsOwnNotOnItsCallers() throws Exception {
+    java.util.concurrent.CompletableFuture<Object[]> seen = new java.util.concurrent.CompletableFuture<>();
+    bed.vertx.deployVerticle(new io.vertx.core.VerticleBase() {
+      @Override
+      public io.vertx.core.Future<?> start() {
+        return Notifications.start(vertx, ReceiversFile.parse("it.yaml", OutboxBed.receivers(receiver.port)),
+            OutboxBed.settings(5), bed.database.pool(), bed.metrics, java.time.Clock.systemUTC())
+            .onSuccess(n -> seen.complete(new Object[] {context, n.dispatcher().context()}));
+      }
+    });
+    Object[] contexts = seen.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    io.vertx.core.Context caller = (io.vertx.core.Context) contexts[0];
+    io.vertx.core.Context dispatcher = (io.vertx.core.Context) contexts[1];
+    assertTrue(dispatcher.isEventLoopContext());
+    // a full planning pass over a flood of open alerts takes seconds: on the caller's loop it held up the alert lane
+    assertTrue(caller != dispatcher, "the dispatcher must not share the deploying verticle's context");
+  }
+
+  @Test
   void cleanDeletesOldDeliveredAndDeadRows() throws Exception {
     bed.deploy(receiver.port, 5);
     receiver.answer = r -> r.body().contains("\"Bad\"") ? 404 : 200;

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * within every run, starting with a different one each run. Bounded: every step lasts {@code duration} seconds.
  *
  * <pre>java -Dtargets=alertmanager=http://127.0.0.1:9093,bulwark=http://127.0.0.1:9083 -Dbatches=10,100
- *      -Dconcurrency=8 -Dduration=10 -Druns=3 -Dwarmup=5 -Dseverity=warning io.bulwark.suite.bench.AlertIntakeBench</pre>
+ *      -Dconcurrency=8 -Dduration=10 -Druns=3 -Dwarmup=5 -DwarmupBulwark=20 -Dseverity=warning io.bulwark.suite.bench.AlertIntakeBench</pre>
  * Exits 1 when a target answered anything but 200 during a measured step.
  */
 public final class AlertIntakeBench {
@@ -54,18 +54,21 @@ public final class AlertIntakeBench {
     int duration = Integer.getInteger("duration", 10);
     int runs = Integer.getInteger("runs", 3);
     int warmup = Integer.getInteger("warmup", 5);
-    boolean ok = new AlertIntakeBench().run(targets, batches, concurrency, duration, runs, warmup);
+    // a JVM's JIT needs about 20 s of this traffic before its figures mean steady state; Alertmanager (Go) needs none
+    int warmupBulwark = Integer.getInteger("warmupBulwark", Math.max(warmup, 20));
+    boolean ok = new AlertIntakeBench().run(targets, batches, concurrency, duration, runs, warmup, warmupBulwark);
     System.exit(ok ? 0 : 1);
   }
 
   private boolean run(Map<String, String> targets, List<Integer> batches, int concurrency, int duration, int runs,
-                      int warmup) throws Exception {
+                      int warmup, int warmupBulwark) throws Exception {
     List<String> names = new ArrayList<>(targets.keySet());
     boolean clean = true;
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     try {
       for (String name : names) {
-        Step w = step(pool, targets.get(name), batches.get(batches.size() - 1), concurrency, warmup);
+        Step w = step(pool, targets.get(name), batches.get(batches.size() - 1), concurrency,
+            "bulwark".equals(name) ? warmupBulwark : warmup);
         System.out.printf("warmup %-12s %8.0f alerts/s (unmeasured)%s%n", name, w.alertsPerSecond(), w.failureText());
       }
       Map<String, List<Double>> results = new LinkedHashMap<>();

@@ -16,7 +16,10 @@
 #       load before measuring, which nothing counts (the JIT needs about 15 s of traffic to settle on Bulwark's path)
 #       BENCH_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/gw.jfr" to profile the suite while it runs
 #
-# Needs: nginx, wrk, psql, curl, java; a PostgreSQL on 127.0.0.1:5432 that trusts user postgres (PGHOST/PGPORT/PGUSER
+# Last, the physical floor (bench/gateway/floor.sh): what the Redis script and the ledger row every request needs, the
+# upstream and wrk cost alone here, and so the most any gateway doing that work could serve on these two cores.
+#
+# Needs: nginx, wrk, psql, curl, java (and redis-benchmark, redis-cli, pgbench for the floor); a PostgreSQL on 127.0.0.1:5432 that trusts user postgres (PGHOST/PGPORT/PGUSER
 # to change); a Redis on 127.0.0.1:6379 (REDIS_HOST/REDIS_PORT). The run makes and drops its own database, starts and
 # stops its own nginx instances and suite, sends traffic to loopback only, and bounds every load step by DURATION (or
 # a warm-up). Exits 1 when a measured run had failed requests or missed its rate; such runs are flagged and left out.
@@ -172,6 +175,7 @@ load() { # target seconds
   # cores: "total kernel", what the target's processes used over the run, in cores
   cores=$(awk -v a="$before" -v b="$after" -v hz="$tck" -v s="$2" 'BEGIN {split(a, x, " "); split(b, y, " ")
     u = y[1] - x[1]; k = y[2] - x[2]; printf "%.3f %.3f", (u + k) / hz / s, k / hz / s}')
+  wrk_cores=$(awk -v w0="$w0" -v w1="$w1" -v s="$2" 'BEGIN {printf "%.3f", (w1 - w0) / s}')
   cpu=$(awk -v name="$1" -v t="${cores%% *}" -v hz="$tck" -v s="$2" -v m0="$m0" -v m1="$m1" -v w0="$w0" -v w1="$w1" 'BEGIN {
     split(m0, a, " "); split(m1, b, " "); busy = b[1] - a[1]; all = busy + b[2] - a[2]
     printf "cores used: %s %.2f, wrk %.2f, machine %.0f%% busy", name, t, (w1 - w0) / s, 100 * busy / all }')
@@ -191,7 +195,7 @@ rotated() { # run number -> the targets, starting one further along each run
   for i in $(seq 0 $((n - 1))); do echo "${targets[$(( (i + $1 - 1) % n ))]}"; done
 }
 
-declare -A rps p50 p99 half_rps half_p50 half_p99 half_late
+declare -A rps p50 p99 half_rps half_p50 half_p99 half_late max_cores max_wrk
 flagged=0
 record() { # phase target run
   local r=$result bad failures late=0 missed="" per_request
@@ -213,6 +217,7 @@ record() { # phase target run
   fi
   if [ "$1" = max ]; then
     rps[$2]+=" $(field rps "$r")"; p50[$2]+=" $(field p50_ms "$r")"; p99[$2]+=" $(field p99_ms "$r")"
+    max_cores[$2]+=" ${cores%% *}"; max_wrk[$2]+=" $wrk_cores"
   else
     half_rps[$2]+=" $(field rps "$r")"; half_p50[$2]+=" $(field p50_ms "$r")"; half_p99[$2]+=" $(field p99_ms "$r")"
     half_late[$2]+=" $(awk -v l="$late" -v a="$(field rps "$r")" -v s="$DURATION" 'BEGIN {printf "%.2f", 100 * l / (a * s)}')"
@@ -255,6 +260,10 @@ done
 at_end=$(decisions); gc_end=$(gc_pauses); answers_end=$(answers)
 spool=$(curl -s --max-time 5 "http://127.0.0.1:$MGMT_BASE/metrics" | grep '^bulwark_gateway_audit_spool_delivered_total' || true)
 rows=$(psql -At -d "$db" -c "SELECT count(*) FROM audit.entries" 2>/dev/null || echo "?")
+# shellcheck source=bench/gateway/floor.sh
+. bench/gateway/floor.sh
+floor=$(floor_report "$(median ${rps[direct]:-0})" "$(median ${max_cores[direct]:-0})" "$(median ${max_wrk[direct]:-0})" \
+  "$(median ${rps[nginx]:-0})" "$(median ${max_cores[nginx]:-0})")
 
 # --- summary ------------------------------------------------------------------------------------------------------
 m() { [ -n "${1:-}" ] && median $1 || echo nan; }
@@ -292,6 +301,7 @@ echo "  the gateway's answers on the route while measuring: $(awk -v a="$answers
 echo "   (requests still in flight when wrk stops and closes its connections are abandoned upstream calls, counted as"
 echo "   bulwark_gateway_upstream_duration_seconds{outcome=\"client_gone\"}, never against the upstream)"
 echo "  audit spool: ${spool:-bulwark_gateway_audit_spool_delivered_total is not among the gateway metrics}; ledger rows: $rows"
+echo "$floor"
 # the suite logs warnings and errors only (bench/logback-quiet.xml); the most frequent ones say what went wrong
 warnings=$(grep -cE '^(WARN|ERROR) ' "$work/suite.log" || true)
 echo "  the suite's warnings and errors: $warnings"

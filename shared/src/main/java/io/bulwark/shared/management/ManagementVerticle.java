@@ -49,6 +49,10 @@ public final class ManagementVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = ApiRouter.create(vertx, registry, drain, maxBodyBytes, true);
+    // what /ready answers, for Prometheus: a service whose /metrics answers while /ready says 503 (its database is
+    // down, say) is otherwise invisible to a scrape
+    io.micrometer.core.instrument.Gauge.builder(Readiness.READY_METRIC, readiness, r -> r.ready() ? 1 : 0)
+        .description("1 while this service's /ready answers 200, 0 while it answers 503").register(registry);
     JsonObject health = new JsonObject().put("ok", true).put("service", service).put("version", BuildInfo.version());
     ApiRouter.route(router, HttpMethod.GET, "/health").handler(ctx -> ctx.json(health));
     ApiRouter.route(router, HttpMethod.GET, "/ready").handler(ctx -> ctx.response()

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  * last result, so a probe never waits on I/O. Required checks decide readiness; optional ones report degradation.
  */
 public final class Readiness {
+  /** The gauge of {@link #ready()} on every management port's /metrics. */
+  public static final String READY_METRIC = "bulwark_ready";
   private static final Logger LOG = LoggerFactory.getLogger(Readiness.class);
   private final String service;
   private final HealthChecks checks;

@@ -31,8 +31,10 @@ class ReadinessFollowsDatabaseIT {
       var services = List.of(ProbeService.expectingHead(1));
       running = TestServices.start(services, TestServices.env(url, services));
       String ready = "http://127.0.0.1:" + TestServices.managementPort(running, "probe") + "/ready";
+      String metrics = "http://127.0.0.1:" + TestServices.managementPort(running, "probe") + "/metrics";
       HttpResponse<String> up = Http.await(ready, Duration.ofSeconds(5), r -> r.statusCode() == 200);
       assertEquals(200, up.statusCode(), up.body());
+      assertEquals(1.0, readyGauge(metrics), "bulwark_ready while /ready says 200");
 
       pg.close();
       long stoppedAt = System.nanoTime();
@@ -41,6 +43,7 @@ class ReadinessFollowsDatabaseIT {
       assertEquals(503, down.statusCode(), "still ready " + downMs + " ms after PostgreSQL stopped: " + down.body());
       JsonObject body = new JsonObject(down.body());
       assertEquals("DOWN", body.getJsonObject("checks").getJsonObject("db").getString("status"));
+      assertEquals(0.0, readyGauge(metrics), "bulwark_ready while /ready says 503: what Prometheus alerts on");
 
       pg = TestPostgres.startOwnEmbedded(dataDir, port);
       long startedAt = System.nanoTime();
@@ -48,9 +51,15 @@ class ReadinessFollowsDatabaseIT {
       long backMs = (System.nanoTime() - startedAt) / 1_000_000;
       assertEquals(200, back.statusCode(), "not ready " + backMs + " ms after PostgreSQL returned: " + back.body());
       assertTrue(downMs < 5000 && backMs < 5000);
+      assertEquals(1.0, readyGauge(metrics));
     } finally {
       TestServices.stop(running);
       pg.close();
     }
+  }
+
+  private static double readyGauge(String metrics) throws Exception {
+    return Http.get(metrics).body().lines().filter(l -> l.startsWith("bulwark_ready{") || l.startsWith("bulwark_ready "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(Double.NaN);
   }
 }

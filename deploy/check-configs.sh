@@ -31,14 +31,14 @@ empty_env="$(mktemp)"
 trap 'rm -f "$empty_env"' EXIT
 compose=(docker-compose --env-file "$empty_env" -f "$compose_file")
 
-if ! out="$(POSTGRES_PASSWORD=placeholder BULWARK_ADMIN_KEYS=placeholder BULWARK_SIGNING_KEY_FILE=/dev/null BULWARK_BACKUP_KEY=placeholder "${compose[@]}" config -q 2>&1)"; then
+if ! out="$(POSTGRES_PASSWORD=placeholder BULWARK_ADMIN_KEYS=placeholder BULWARK_SIGNING_KEY_FILE=/dev/null BULWARK_BACKUP_KEY=placeholder GRAFANA_ADMIN_PASSWORD=placeholder "${compose[@]}" config -q 2>&1)"; then
   echo "$out" >&2
   fail "docker-compose config $compose_file"
 fi
 echo "check-configs: ok: $compose_file"
 
 # The secrets are required (${VAR:?...}); the file must refuse to render without them.
-if env -u POSTGRES_PASSWORD -u BULWARK_ADMIN_KEYS -u BULWARK_SIGNING_KEY_FILE -u BULWARK_BACKUP_KEY "${compose[@]}" config -q >/dev/null 2>&1; then
-  fail "docker-compose config $compose_file accepted a run without POSTGRES_PASSWORD/BULWARK_ADMIN_KEYS/BULWARK_SIGNING_KEY_FILE/BULWARK_BACKUP_KEY"
+if env -u POSTGRES_PASSWORD -u BULWARK_ADMIN_KEYS -u BULWARK_SIGNING_KEY_FILE -u BULWARK_BACKUP_KEY -u GRAFANA_ADMIN_PASSWORD "${compose[@]}" config -q >/dev/null 2>&1; then
+  fail "docker-compose config $compose_file accepted a run without POSTGRES_PASSWORD/BULWARK_ADMIN_KEYS/BULWARK_SIGNING_KEY_FILE/BULWARK_BACKUP_KEY/GRAFANA_ADMIN_PASSWORD"
 fi
 echo "check-configs: ok: $compose_file refuses to run without its secrets"

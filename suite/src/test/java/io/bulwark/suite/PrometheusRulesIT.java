@@ -36,9 +36,12 @@ class PrometheusRulesIT {
       Set.of("BackupFailedEvent", "AuditVerificationFailedEvent");
   /** Prometheus rules alert-service cannot have: it cannot raise an alert while no instance of it leads. */
   private static final Set<String> PROMETHEUS_ONLY = Set.of("AlertServiceNoLeader");
-  /** Meters born at their first event or only where the feature is configured (a breaker, Redis, backups, a route). */
-  static final Set<String> BORN_LATER = Set.of("bulwark_backup_failures_total",
-      "bulwark_gateway_upstream_duration_seconds_bucket","bulwark_gateway_circuit_state", "bulwark_ratelimit_redis_up",
+  /**
+   * Meters born at their first event or only where the feature is configured (a breaker, Redis, backups, a route, a
+   * JVM's first garbage collection).
+   */
+  static final Set<String> BORN_LATER = Set.of("bulwark_backup_failures_total", "jvm_gc_pause_seconds_sum",
+      "bulwark_gateway_upstream_duration_seconds_bucket", "bulwark_gateway_circuit_state", "bulwark_ratelimit_redis_up",
       "bulwark_security_events_total", "bulwark_gateway_audit_spool_dropped_total", "vertx_pool_queue_pending",
       // per receiver and result, per failing rule, and only with a receivers file
       "bulwark_alert_notifications_total", "bulwark_alert_rule_evaluation_failures_total",

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** The {@code alert.alerts} table: the open alerts are loaded at start, every change is written before it is announced. */
 public final class AlertStore {
@@ -109,102 +110,63 @@ public final class AlertStore {
     });
   }
 
-  /** One array per column, in {@link #COLUMNS} order. */
+  /** A column of a multi-row statement: the array type PostgreSQL is sent, and what each alert puts in it. */
+  private record Column(Class<?> type, Function<AlertRow, Object> value) {}
+
+  private static Column column(Class<?> type, Function<AlertRow, Object> value) {
+    return new Column(type, value);
+  }
+
+  private static final Column ID = column(UUID.class, a -> a.id);
+  private static final Column STATE = column(String.class, a -> a.state);
+  private static final Column ANNOTATIONS = column(String.class, a -> annotations(a).encode());
+  private static final Column VALUE = column(Double.class, a -> finite(a.value));
+  private static final Column FIRING_AT = column(OffsetDateTime.class, a -> at(a.firingAt));
+  private static final Column ACKNOWLEDGED_AT = column(OffsetDateTime.class, a -> at(a.acknowledgedAt));
+  private static final Column ACKNOWLEDGED_BY = column(String.class, a -> a.acknowledgedBy);
+  private static final Column RESOLVED_AT = column(OffsetDateTime.class, a -> at(a.resolvedAt));
+  private static final Column RESOLVED_BY = column(String.class, a -> a.resolvedBy);
+  private static final Column COMMENT = column(String.class, a -> a.comment);
+  private static final Column ENDS_AT = column(OffsetDateTime.class, a -> at(a.endsAt));
+  private static final Column SILENCED_BY = column(UUID.class, a -> a.silencedBy);
+  private static final Column INHIBITED = column(Boolean.class, a -> a.inhibited);
+  private static final Column VERSION = column(Long.class, a -> a.version);
+  private static final Column UPDATED_AT = column(OffsetDateTime.class, a -> at(a.updatedAt));
+  /** {@link #INSERT}'s parameters, in {@link #COLUMNS} order. */
+  private static final List<Column> INSERT_COLUMNS = List.of(ID, column(String.class, a -> a.fingerprint),
+      column(String.class, a -> a.rule), column(String.class, a -> a.source), column(String.class, a -> a.severity), STATE,
+      column(String.class, AlertStore::labels), ANNOTATIONS, VALUE, column(OffsetDateTime.class, a -> at(a.activeAt)),
+      column(OffsetDateTime.class, a -> at(a.startedAt)), FIRING_AT, ACKNOWLEDGED_AT, ACKNOWLEDGED_BY, RESOLVED_AT,
+      RESOLVED_BY, COMMENT, ENDS_AT, SILENCED_BY, INHIBITED, column(String.class, a -> a.notifiedState), VERSION, UPDATED_AT);
+  /** {@link #UPDATE}'s parameters. */
+  private static final List<Column> UPDATE_COLUMNS = List.of(ID, STATE, ANNOTATIONS, VALUE, FIRING_AT, ACKNOWLEDGED_AT,
+      ACKNOWLEDGED_BY, RESOLVED_AT, RESOLVED_BY, COMMENT, ENDS_AT, SILENCED_BY, INHIBITED, VERSION, UPDATED_AT);
+
   private static Tuple insertColumns(List<AlertRow> rows) {
-    int n = rows.size();
-    UUID[] id = new UUID[n];
-    String[] fingerprint = new String[n];
-    String[] rule = new String[n];
-    String[] source = new String[n];
-    String[] severity = new String[n];
-    String[] state = new String[n];
-    String[] labels = new String[n];
-    String[] annotations = new String[n];
-    Double[] value = new Double[n];
-    OffsetDateTime[] activeAt = new OffsetDateTime[n];
-    OffsetDateTime[] startedAt = new OffsetDateTime[n];
-    OffsetDateTime[] firingAt = new OffsetDateTime[n];
-    OffsetDateTime[] acknowledgedAt = new OffsetDateTime[n];
-    String[] acknowledgedBy = new String[n];
-    OffsetDateTime[] resolvedAt = new OffsetDateTime[n];
-    String[] resolvedBy = new String[n];
-    String[] comment = new String[n];
-    OffsetDateTime[] endsAt = new OffsetDateTime[n];
-    UUID[] silencedBy = new UUID[n];
-    Boolean[] inhibited = new Boolean[n];
-    String[] notifiedState = new String[n];
-    Long[] version = new Long[n];
-    OffsetDateTime[] updatedAt = new OffsetDateTime[n];
-    for (int i = 0; i < n; i++) {
-      AlertRow a = rows.get(i);
-      id[i] = a.id;
-      fingerprint[i] = a.fingerprint;
-      rule[i] = a.rule;
-      source[i] = a.source;
-      severity[i] = a.severity;
-      state[i] = a.state;
-      JsonObject l = new JsonObject();
-      a.labels.forEach(l::put);
-      labels[i] = l.encode();
-      annotations[i] = annotations(a).encode();
-      value[i] = finite(a.value);
-      activeAt[i] = at(a.activeAt);
-      startedAt[i] = at(a.startedAt);
-      firingAt[i] = at(a.firingAt);
-      acknowledgedAt[i] = at(a.acknowledgedAt);
-      acknowledgedBy[i] = a.acknowledgedBy;
-      resolvedAt[i] = at(a.resolvedAt);
-      resolvedBy[i] = a.resolvedBy;
-      comment[i] = a.comment;
-      endsAt[i] = at(a.endsAt);
-      silencedBy[i] = a.silencedBy;
-      inhibited[i] = a.inhibited;
-      notifiedState[i] = a.notifiedState;
-      version[i] = a.version;
-      updatedAt[i] = at(a.updatedAt);
-    }
-    return Tuple.wrap(new ArrayList<>(java.util.Arrays.asList(id, fingerprint, rule, source, severity, state, labels,
-        annotations, value, activeAt, startedAt, firingAt, acknowledgedAt, acknowledgedBy, resolvedAt, resolvedBy, comment,
-        endsAt, silencedBy, inhibited, notifiedState, version, updatedAt)));
+    return columns(rows, INSERT_COLUMNS);
   }
 
   private static Tuple updateColumns(List<AlertRow> rows) {
-    int n = rows.size();
-    UUID[] id = new UUID[n];
-    String[] state = new String[n];
-    String[] annotations = new String[n];
-    Double[] value = new Double[n];
-    OffsetDateTime[] firingAt = new OffsetDateTime[n];
-    OffsetDateTime[] acknowledgedAt = new OffsetDateTime[n];
-    String[] acknowledgedBy = new String[n];
-    OffsetDateTime[] resolvedAt = new OffsetDateTime[n];
-    String[] resolvedBy = new String[n];
-    String[] comment = new String[n];
-    OffsetDateTime[] endsAt = new OffsetDateTime[n];
-    UUID[] silencedBy = new UUID[n];
-    Boolean[] inhibited = new Boolean[n];
-    Long[] version = new Long[n];
-    OffsetDateTime[] updatedAt = new OffsetDateTime[n];
-    for (int i = 0; i < n; i++) {
-      AlertRow a = rows.get(i);
-      id[i] = a.id;
-      state[i] = a.state;
-      annotations[i] = annotations(a).encode();
-      value[i] = finite(a.value);
-      firingAt[i] = at(a.firingAt);
-      acknowledgedAt[i] = at(a.acknowledgedAt);
-      acknowledgedBy[i] = a.acknowledgedBy;
-      resolvedAt[i] = at(a.resolvedAt);
-      resolvedBy[i] = a.resolvedBy;
-      comment[i] = a.comment;
-      endsAt[i] = at(a.endsAt);
-      silencedBy[i] = a.silencedBy;
-      inhibited[i] = a.inhibited;
-      version[i] = a.version;
-      updatedAt[i] = at(a.updatedAt);
+    return columns(rows, UPDATE_COLUMNS);
+  }
+
+  /** One array per column, each holding every row's value. */
+  private static Tuple columns(List<AlertRow> rows, List<Column> columns) {
+    List<Object> arrays = new ArrayList<>(columns.size());
+    for (Column c : columns) {
+      Object[] values = (Object[]) java.lang.reflect.Array.newInstance(c.type(), rows.size());
+      for (int i = 0; i < values.length; i++) {
+        values[i] = c.value().apply(rows.get(i));
+      }
+      arrays.add(values);
     }
-    return Tuple.wrap(new ArrayList<>(java.util.Arrays.asList(id, state, annotations, value, firingAt, acknowledgedAt,
-        acknowledgedBy, resolvedAt, resolvedBy, comment, endsAt, silencedBy, inhibited, version, updatedAt)));
+    return Tuple.wrap(arrays);
+  }
+
+  private static String labels(AlertRow a) {
+    JsonObject l = new JsonObject();
+    a.labels.forEach(l::put);
+    return l.encode();
   }
 
   private static JsonObject annotations(AlertRow a) {

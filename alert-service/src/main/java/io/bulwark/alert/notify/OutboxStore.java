@@ -107,14 +107,15 @@ public final class OutboxStore {
   private Future<List<AlertRow>> alerts(SqlConnection conn, Map<String, GroupState> states) {
     Set<UUID> sent = new HashSet<>();
     states.values().forEach(s -> sent.addAll(s.sentFiring()));
-    String sql = "SELECT id, fingerprint, state, severity, labels, annotations, active_at, firing_at, resolved_at,"
-        + " silenced_by IS NOT NULL AS silenced, inhibited, notified_state, version FROM alert.alerts"
+    // annotations as text, decoded only for the alerts of groups that send (LazyStrings)
+    String sql = "SELECT id, fingerprint, state, severity, labels, annotations::text AS annotations, active_at, firing_at,"
+        + " resolved_at, silenced_by IS NOT NULL AS silenced, inhibited, notified_state, version FROM alert.alerts"
         + " WHERE state IN ('firing', 'acknowledged') OR notified_state = 'firing' OR id = ANY($1::uuid[]) ORDER BY id";
     return conn.preparedQuery(sql).execute(Tuple.of(sent.toArray(new UUID[0]))).map(rs -> {
       List<AlertRow> out = new ArrayList<>();
       for (Row r : rs) {
         out.add(new AlertRow(r.getUUID("id"), r.getString("fingerprint"), r.getString("state"), r.getString("severity"),
-            strings(r.getValue("labels")), strings(r.getValue("annotations")), instant(r, "active_at"),
+            strings(r.getValue("labels")), new LazyStrings(r.getString("annotations")), instant(r, "active_at"),
             instant(r, "firing_at"), instant(r, "resolved_at"), r.getBoolean("silenced"), r.getBoolean("inhibited"),
             r.getString("notified_state"), r.getLong("version")));
       }
@@ -261,11 +262,7 @@ public final class OutboxStore {
   }
 
   private static Map<String, String> strings(Object json) {
-    Map<String, String> out = new HashMap<>();
-    if (json instanceof JsonObject o) {
-      o.forEach(e -> out.put(e.getKey(), e.getValue() == null ? "" : String.valueOf(e.getValue())));
-    }
-    return out;
+    return LazyStrings.strings(json);
   }
 
   private static Instant instant(Row r, String column) {

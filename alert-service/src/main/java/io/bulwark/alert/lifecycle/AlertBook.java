@@ -126,14 +126,19 @@ public final class AlertBook {
           }
         }
       }
-      for (AlertRow a : List.copyOf(open.values())) {
-        if (AlertRow.RULE.equals(a.source) && !seen.contains(a.fingerprint) && !failedRules.contains(a.rule)) {
-          resolve(a, "auto", null, now);
-          step.changed(a, null);
-        } else if (AlertRow.EXTERNAL.equals(a.source) && a.endsAt != null && !now.isBefore(a.endsAt)) {
-          resolve(a, "auto", "not refreshed by its sender before " + a.endsAt, now);
-          step.changed(a, null);
+      // found first, changed after: a change takes the alert out of the open map being walked (and copying that map
+      // at every evaluation was most of this loop's cost with a flood's alerts open)
+      List<AlertRow> ending = new ArrayList<>();
+      for (AlertRow a : open.values()) {
+        if ((AlertRow.RULE.equals(a.source) && !seen.contains(a.fingerprint) && !failedRules.contains(a.rule))
+            || (AlertRow.EXTERNAL.equals(a.source) && a.endsAt != null && !now.isBefore(a.endsAt))) {
+          ending.add(a);
         }
+      }
+      for (AlertRow a : ending) {
+        boolean expired = AlertRow.EXTERNAL.equals(a.source);
+        resolve(a, "auto", expired ? "not refreshed by its sender before " + a.endsAt : null, now);
+        step.changed(a, null);
       }
       return step.commit();
     }));

@@ -93,7 +93,7 @@ public final class AlertJournal {
     if (alert.comment != null && !AlertRow.FIRING.equals(alert.state)) {
       details.put("comment", alert.comment);
     }
-    if (mayExceed(details) && details.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > DETAILS_BUDGET) {
+    if (AuditEventRules.mayEncodeLongerThan(details, DETAILS_BUDGET) && details.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > DETAILS_BUDGET) {
       JsonObject kept = new JsonObject();
       KEY_LABELS.forEach(k -> {
         String v = labels.getString(k);
@@ -110,26 +110,6 @@ public final class AlertJournal {
       }
     }
     return details;
-  }
-
-  /**
-   * Whether the encoded details could be over budget: a bound from the characters (six bytes each at most, as an escaped
-   * control character), so the usual alert is not encoded once more only to be measured.
-   */
-  static boolean mayExceed(JsonObject details) {
-    long chars = 0;
-    for (Map.Entry<String, Object> e : details) {
-      chars += e.getKey().length() + 8;
-      Object v = e.getValue();
-      if (v instanceof JsonObject labels) {
-        for (Map.Entry<String, Object> l : labels) {
-          chars += l.getKey().length() + String.valueOf(l.getValue()).length() + 8;
-        }
-      } else if (v != null) {
-        chars += String.valueOf(v).length();
-      }
-    }
-    return chars * 6 + 64 > DETAILS_BUDGET;
   }
 
   private void send(List<AppendRequest> batch) {

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -75,7 +76,8 @@ public final class AuditEventRules {
     if (d != null) {
       if (!(d instanceof JsonObject obj)) {
         problems.add("details must be a JSON object");
-      } else if (obj.encode().getBytes(StandardCharsets.UTF_8).length > MAX_DETAILS_BYTES) {
+      } else if (mayEncodeLongerThan(obj, MAX_DETAILS_BYTES)
+          && obj.encode().getBytes(StandardCharsets.UTF_8).length > MAX_DETAILS_BYTES) {
         problems.add("details must be at most " + MAX_DETAILS_BYTES + " bytes of JSON");
       } else if (!exactNumbers(obj)) {
         problems.add("details may only hold whole numbers up to 2^53 in magnitude (the ledger's canonical JSON stores"
@@ -94,10 +96,20 @@ public final class AuditEventRules {
   /** Every number survives RFC 8785 canonicalisation unchanged (it stores numbers as doubles). */
   public static boolean exactNumbers(Object value) {
     if (value instanceof JsonObject o) {
-      return o.stream().allMatch(e -> exactNumbers(e.getValue()));
+      for (Map.Entry<String, Object> e : o) {
+        if (!exactNumbers(e.getValue())) {
+          return false;
+        }
+      }
+      return true;
     }
     if (value instanceof io.vertx.core.json.JsonArray a) {
-      return a.stream().allMatch(AuditEventRules::exactNumbers);
+      for (Object item : a) {
+        if (!exactNumbers(item)) {
+          return false;
+        }
+      }
+      return true;
     }
     if (value instanceof java.math.BigInteger || value instanceof java.math.BigDecimal) {
       return false;
@@ -109,6 +121,44 @@ public final class AuditEventRules {
       return Double.isFinite(d);
     }
     return true;
+  }
+
+  /**
+   * Whether {@code json} could take more than {@code limit} bytes encoded: a bound from its characters (six bytes each
+   * at most, an escaped control character; 32 for a number), so that the usual small object is not encoded once more
+   * only to be measured. False means it certainly fits; true means measure it.
+   */
+  public static boolean mayEncodeLongerThan(Object json, int limit) {
+    return bound(json) > limit;
+  }
+
+  private static final long UNKNOWN = 1L << 40;
+
+  private static long bound(Object v) {
+    if (v == null || v instanceof Boolean) {
+      return 5;
+    }
+    if (v instanceof String s) {
+      return 6L * s.length() + 2;
+    }
+    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte || v instanceof Double
+        || v instanceof Float) {
+      return 32;
+    }
+    long n = 2;
+    if (v instanceof JsonObject o) {
+      for (Map.Entry<String, Object> e : o) {
+        n += 6L * e.getKey().length() + 4 + bound(e.getValue());
+      }
+      return Math.min(n, UNKNOWN);
+    }
+    if (v instanceof io.vertx.core.json.JsonArray a) {
+      for (Object item : a) {
+        n += 1 + bound(item);
+      }
+      return Math.min(n, UNKNOWN);
+    }
+    return UNKNOWN; // anything else (a BigDecimal, bytes as base64...): measure it
   }
 
   private static String requiredString(JsonObject body, String field, int max, List<String> problems) {

@@ -199,4 +199,51 @@ class AuditEventRulesTest {
     }
     assertEquals(6, detail.split("; ").length, detail);
   }
+
+  @Test
+  void theQuickSizeBoundNeverSaysFitsForDetailsThatDoNot() {
+    java.util.Random random = new java.util.Random(1024);
+    String chars = "aZ9 \u0000\u001f\"\\/\u00e9\u20ac\ud83d\ude00";
+    int over = 0;
+    for (int i = 0; i < 4000; i++) {
+      JsonObject json = object(random, chars, 0);
+      int bytes = json.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      for (int limit : new int[] {64, 1024, AuditEventRules.MAX_DETAILS_BYTES}) {
+        if (bytes > limit) {
+          over++;
+          assertTrue(AuditEventRules.mayEncodeLongerThan(json, limit), bytes + " bytes over " + limit + ": " + json.encode());
+        }
+      }
+    }
+    assertTrue(over > 1000, "the cases must reach past the limits: " + over);
+    assertTrue(!AuditEventRules.mayEncodeLongerThan(new JsonObject().put("rule", "DiskFull").put("n", 3), 1024));
+    assertTrue(AuditEventRules.mayEncodeLongerThan(new JsonObject().put("d", new java.math.BigDecimal("1.5")), 1024),
+        "an odd type is measured");
+  }
+
+  private static JsonObject object(java.util.Random r, String chars, int depth) {
+    JsonObject o = new JsonObject();
+    int n = r.nextInt(depth == 0 ? 30 : 5);
+    for (int i = 0; i < n; i++) {
+      Object v = switch (r.nextInt(depth < 2 ? 6 : 4)) {
+        case 0 -> text(r, chars, r.nextInt(8) == 0 ? 3000 : 40);
+        case 1 -> r.nextLong();
+        case 2 -> r.nextBoolean() ? null : -r.nextDouble() * 1e-300;
+        case 3 -> r.nextBoolean();
+        case 4 -> object(r, chars, depth + 1);
+        default -> new JsonArray().add(text(r, chars, 20)).add(r.nextInt()).add(object(r, chars, depth + 1));
+      };
+      o.put(text(r, chars, 12), v);
+    }
+    return o;
+  }
+
+  private static String text(java.util.Random r, String chars, int max) {
+    StringBuilder s = new StringBuilder();
+    int n = r.nextInt(max + 1);
+    for (int k = 0; k < n; k++) {
+      s.append(chars.charAt(r.nextInt(chars.length())));
+    }
+    return s.toString();
+  }
 }

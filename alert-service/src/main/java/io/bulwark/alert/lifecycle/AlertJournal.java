@@ -93,7 +93,8 @@ public final class AlertJournal {
     if (alert.comment != null && !AlertRow.FIRING.equals(alert.state)) {
       details.put("comment", alert.comment);
     }
-    if (AuditEventRules.mayEncodeLongerThan(details, DETAILS_BUDGET) && details.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > DETAILS_BUDGET) {
+    if (AuditEventRules.mayEncodeLongerThan(details, DETAILS_BUDGET)
+        && details.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > DETAILS_BUDGET) {
       JsonObject kept = new JsonObject();
       KEY_LABELS.forEach(k -> {
         String v = labels.getString(k);
